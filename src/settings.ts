@@ -68,4 +68,12 @@ export interface Settings {
   pageSize: number
   escapeFormulas: boolean
   maxRowsPerFile: number
+  /** Start CSV files with a UTF-8 BOM so Excel reads non-ASCII text correctly. */
+  csvBom: boolean
+  /** Continue from the previous run's saved state instead of `since` (issue 7). */
+  incremental: boolean
+  /** Prefix of the state cache key; '' = derive from tenant, log types and filter. */
+  stateKey: string
+  /** How far before the previous end an incremental run re-reads, for late events. */
+  overlapMs: number
 }
