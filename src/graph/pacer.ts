@@ -1,0 +1,223 @@
+import { type Clock, systemClock } from './clock.js'
+
+export interface PacerOptions {
+  /** Max request starts in any window (Graph: 5). */
+  rate: number
+  /** Window length in ms (Graph: 10_000). */
+  windowMs: number
+  /** Max requests in flight at once. */
+  maxConcurrency: number
+  clock?: Clock
+}
+
+export interface PacerStats {
+  /** Requests started. */
+  requests: number
+  /** throttled() calls (429 answers). */
+  throttled: number
+  /** Total time all starts were held because of 429s (overlapping holds counted once). */
+  throttledWaitMs: number
+  /** Sum over requests of the time from acquire() to start (includes throttle holds). */
+  queuedWaitMs: number
+  maxInFlight: number
+  /** Current starts per window: `rate`, or lower after 429s. */
+  effectiveRate: number
+}
+
+interface Waiter {
+  resolve: (release: () => void) => void
+  reject: (reason: unknown) => void
+  signal: AbortSignal | undefined
+  onAbort: (() => void) | undefined
+  enqueuedAt: number
+}
+
+/**
+ * Shares one request budget among every concurrent Graph call. The identity report
+ * endpoints allow 5 requests per 10 s per app per tenant, so the budget is a sliding
+ * window, and starts are also spread evenly (one per windowMs/rate): Graph counts in its
+ * own windows, and a burst of 5 that straddles one of them gets a 429 even though ours
+ * looked legal.
+ */
+export class Pacer {
+  private readonly rate: number
+  private readonly windowMs: number
+  private readonly maxConcurrency: number
+  private readonly clock: Clock
+  private effectiveRate: number
+  /** The last `rate` start times, oldest first: enough to check any window. */
+  private readonly recentStarts: number[] = []
+  private holdUntil = -Infinity
+  private inFlight = 0
+  private successStreak = 0
+  private lastReductionAt = -Infinity
+  private readonly queue: Waiter[] = []
+  private timer: { at: number; controller: AbortController } | undefined
+  private readonly counters = {
+    requests: 0,
+    throttled: 0,
+    throttledWaitMs: 0,
+    queuedWaitMs: 0,
+    maxInFlight: 0
+  }
+
+  constructor(options: PacerOptions) {
+    requireInteger('rate', options.rate)
+    requireInteger('maxConcurrency', options.maxConcurrency)
+    if (!(options.windowMs > 0) || !Number.isFinite(options.windowMs)) {
+      throw new RangeError(`Pacer windowMs must be a positive number, got ${options.windowMs}`)
+    }
+    this.rate = options.rate
+    this.windowMs = options.windowMs
+    this.maxConcurrency = options.maxConcurrency
+    this.clock = options.clock ?? systemClock
+    this.effectiveRate = options.rate
+  }
+
+  /**
+   * Resolves when a request may start; returns release() to call once the response body
+   * has been read (or failed). Waiters start in call order.
+   */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return new Promise<() => void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        enqueuedAt: this.clock.now()
+      }
+      if (signal) {
+        waiter.onAbort = () => {
+          const index = this.queue.indexOf(waiter)
+          if (index >= 0) this.queue.splice(index, 1)
+          reject(signal.reason)
+          // The head may have gone: reschedule, or drop the timer if nobody waits.
+          this.pump()
+        }
+        signal.addEventListener('abort', waiter.onAbort, { once: true })
+      }
+      this.queue.push(waiter)
+      this.pump()
+    })
+  }
+
+  /**
+   * Graph answered 429. Holds every start until Retry-After (a full window when absent,
+   * which is what it takes for Graph's own count to clear) and lowers the rate by one so
+   * we stop provoking 429s.
+   */
+  throttled(retryAfterMs: number | undefined): void {
+    const now = this.clock.now()
+    const wait =
+      retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0
+        ? retryAfterMs
+        : this.windowMs
+    this.counters.throttled++
+    const heldFrom = Math.max(this.holdUntil, now)
+    if (now + wait > heldFrom) {
+      this.counters.throttledWaitMs += now + wait - heldFrom
+      this.holdUntil = now + wait
+    }
+    this.successStreak = 0
+    // Requests in flight together are usually throttled together; their 429s arrive
+    // within one window of each other and are one signal, so lower the rate once per window.
+    if (this.effectiveRate > 1 && now - this.lastReductionAt >= this.windowMs) {
+      this.effectiveRate--
+      this.lastReductionAt = now
+    }
+    this.pump()
+  }
+
+  /**
+   * Call after a non-429 response. Two windows' worth of them in a row (2 * rate) earn
+   * back one step of rate: slow enough not to oscillate into 429s again.
+   */
+  succeeded(): void {
+    if (this.effectiveRate >= this.rate) return
+    this.successStreak++
+    if (this.successStreak >= 2 * this.rate) {
+      this.successStreak = 0
+      this.effectiveRate++
+      this.pump()
+    }
+  }
+
+  stats(): PacerStats {
+    return { ...this.counters, effectiveRate: this.effectiveRate }
+  }
+
+  /** Earliest time the next start is allowed by hold, spacing and the sliding window. */
+  private earliestStart(): number {
+    let at = this.holdUntil
+    const n = this.recentStarts.length
+    if (n > 0) at = Math.max(at, this.recentStarts[n - 1] + this.windowMs / this.effectiveRate)
+    // Half-open windows: a start at t counts for [t, t + windowMs).
+    if (n >= this.effectiveRate) {
+      at = Math.max(at, this.recentStarts[n - this.effectiveRate] + this.windowMs)
+    }
+    return at
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < this.maxConcurrency) {
+      const now = this.clock.now()
+      const at = this.earliestStart()
+      if (now < at) {
+        this.wakeAt(at, now)
+        return
+      }
+      this.start(this.queue.shift() as Waiter, now)
+    }
+    // Nobody waits, or only a release can let the next one go (and release pumps):
+    // keep no timer, so an idle pacer never holds the process open.
+    this.cancelTimer()
+  }
+
+  private start(waiter: Waiter, now: number): void {
+    if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort)
+    this.recentStarts.push(now)
+    if (this.recentStarts.length > this.rate) this.recentStarts.shift()
+    this.inFlight++
+    this.counters.requests++
+    this.counters.queuedWaitMs += now - waiter.enqueuedAt
+    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight)
+    let released = false
+    waiter.resolve(() => {
+      // Tolerate double release (finally blocks on both paths) without freeing two slots.
+      if (released) return
+      released = true
+      this.inFlight--
+      this.pump()
+    })
+  }
+
+  private wakeAt(at: number, now: number): void {
+    // An earlier wake-up re-pumps and re-schedules; one pending timer is enough.
+    if (this.timer && this.timer.at <= at) return
+    this.cancelTimer()
+    const controller = new AbortController()
+    this.timer = { at, controller }
+    this.clock.sleep(at - now, controller.signal).then(
+      () => {
+        if (this.timer?.controller !== controller) return
+        this.timer = undefined
+        this.pump()
+      },
+      () => undefined // cancelled
+    )
+  }
+
+  private cancelTimer(): void {
+    if (!this.timer) return
+    this.timer.controller.abort()
+    this.timer = undefined
+  }
+}
+
+function requireInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`Pacer ${name} must be a positive integer, got ${value}`)
+  }
+}
