@@ -1,0 +1,199 @@
+import {
+  AzureCliCredential,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type AccessToken,
+  type GetTokenOptions,
+  type TokenCredential
+} from '@azure/identity'
+import { CLOUD_ENDPOINTS } from '../clouds.js'
+import { UserError, errorMessage } from '../errors.js'
+import type { Logger } from '../logger.js'
+import type { AuthMode, Settings } from '../settings.js'
+import { explainAuthError } from './auth-errors.js'
+import { parseCertificatePem } from './certificate-pem.js'
+import {
+  createOidcAssertionProvider,
+  type AssertionClaims,
+  type OidcAssertionProvider
+} from './oidc-assertion.js'
+
+// main.ts takes both from here: the credential and the translation of its failures.
+export { explainAuthError } from './auth-errors.js'
+
+/** Everything auth needs from GitHub Actions, so this module never imports @actions/core. */
+export interface AuthBoundary {
+  /** GitHub OIDC: core.getIDToken(audience) in production. */
+  getIDToken(audience: string): Promise<string>
+  /** core.setSecret in production: called for every token/assertion before anything could print it. */
+  mask(value: string): void
+  logger: Logger
+}
+
+/** The credential handed to the Graph client: masks tokens and explains failures. */
+export interface ExportCredential extends TokenCredential {
+  readonly kind: AuthMode
+  /** The @azure/identity credential doing the work. */
+  readonly inner: TokenCredential
+}
+
+/** az can hang on a prompt or a slow network; fail instead of stalling the job. */
+const AZ_TIMEOUT_MS = 60_000
+
+export function createCredential(settings: Settings, boundary: AuthBoundary): ExportCredential {
+  const { tenantId, clientId } = settings
+  const options = authorityOptions(settings.authorityHost)
+  let oidc: OidcAssertionProvider | undefined
+  let inner: TokenCredential
+
+  switch (settings.auth) {
+    case 'client-secret': {
+      const secret = required(settings.clientSecret, 'client-secret', settings.auth)
+      boundary.mask(secret)
+      inner = new ClientSecretCredential(tenantId, clientId, secret, options)
+      break
+    }
+    case 'certificate': {
+      const pem = required(settings.clientCertificate, 'client-certificate', settings.auth)
+      boundary.mask(pem)
+      const certificate = parseCertificatePem(pem)
+      maskKey(certificate.privateKeyPem, boundary.mask)
+      boundary.logger.debug(
+        `Using certificate ${certificate.thumbprint}, valid until ${certificate.validTo.toISOString()}`
+      )
+      if (certificate.validTo.getTime() < Date.now()) {
+        boundary.logger.warning(
+          `The certificate in client-certificate (thumbprint ${certificate.thumbprint}) expired on ` +
+            `${certificate.validTo.toISOString()}; Entra ID will reject it.`
+        )
+      }
+      // In memory only: the key is never written to disk. No x5c header, since
+      // the certificate is registered on the app rather than trusted by issuer.
+      inner = new ClientCertificateCredential(
+        tenantId,
+        clientId,
+        { certificate: certificate.pem },
+        { ...options, sendCertificateChain: false }
+      )
+      break
+    }
+    case 'oidc': {
+      oidc = createOidcAssertionProvider(
+        audience => boundary.getIDToken(audience),
+        settings.oidcAudience,
+        { mask: value => boundary.mask(value), logger: boundary.logger }
+      )
+      inner = new ClientAssertionCredential(tenantId, clientId, oidc.getAssertion, options)
+      break
+    }
+    case 'azure-cli':
+      // az uses the cloud and authority it was logged in with, not authority-host.
+      inner = new AzureCliCredential({ tenantId, processTimeoutInMs: AZ_TIMEOUT_MS })
+      break
+  }
+  return maskingCredential(inner, {
+    kind: settings.auth,
+    settings,
+    boundary,
+    assertionClaims: () => oidc?.claims
+  })
+}
+
+/**
+ * Options shared by the MSAL-based credentials. MSAL only knows the metadata of
+ * Microsoft's own login hosts; for any other host (a private cloud, the test
+ * tenant) instance discovery fails with endpoints_resolution_error.
+ */
+export function authorityOptions(authorityHost: string): {
+  authorityHost: string
+  disableInstanceDiscovery?: boolean
+} {
+  return isKnownAuthorityHost(authorityHost)
+    ? { authorityHost }
+    : { authorityHost, disableInstanceDiscovery: true }
+}
+
+export interface MaskingOptions {
+  kind: AuthMode
+  settings: Settings
+  boundary: AuthBoundary
+  /** Claims of the OIDC token last presented, for AADSTS70021-style errors. */
+  assertionClaims?: () => AssertionClaims | undefined
+}
+
+export function maskingCredential(
+  inner: TokenCredential,
+  options: MaskingOptions
+): ExportCredential {
+  return new MaskingCredential(inner, options)
+}
+
+/**
+ * Masks every access token on its way out (defence in depth: nothing should
+ * print one, but a masked token cannot leak through a debug dump) and turns
+ * failures into UserErrors at the source, whoever ends up catching them.
+ */
+class MaskingCredential implements ExportCredential {
+  private lastToken: string | undefined
+
+  readonly kind: AuthMode
+
+  constructor(
+    readonly inner: TokenCredential,
+    private readonly options: MaskingOptions
+  ) {
+    this.kind = options.kind
+  }
+
+  async getToken(
+    scopes: string | string[],
+    options?: GetTokenOptions
+  ): Promise<AccessToken | null> {
+    let token: AccessToken | null
+    try {
+      token = await this.inner.getToken(scopes, options)
+    } catch (error) {
+      const { settings, boundary, assertionClaims } = this.options
+      boundary.logger.debug(`Token request (${this.kind}) failed: ${errorMessage(error)}`)
+      throw explainAuthError(error, settings, { assertion: assertionClaims?.() })
+    }
+    if (token !== null && token.token !== this.lastToken) {
+      this.options.boundary.mask(token.token)
+      this.lastToken = token.token
+      this.options.boundary.logger.debug(
+        `Got a new access token for ${String(scopes)}, valid until ` +
+          new Date(token.expiresOnTimestamp).toISOString()
+      )
+    }
+    return token
+  }
+}
+
+function isKnownAuthorityHost(host: string): boolean {
+  const normalise = (h: string): string => h.replace(/\/+$/, '').toLowerCase()
+  return Object.values(CLOUD_ENDPOINTS).some(c => normalise(c.authorityHost) === normalise(host))
+}
+
+function required(value: string | undefined, input: string, auth: AuthMode): string {
+  if (value === undefined || value.trim() === '') {
+    throw new UserError(
+      `auth: ${auth} needs the ${input} input, which is empty. An empty value usually means the ` +
+        'secret is not available to this run (e.g. a pull request from a fork, or a secret ' +
+        'defined only in another environment).'
+    )
+  }
+  return value
+}
+
+/**
+ * The runner may match a multi-line secret only line by line, so each line of
+ * the key body is registered as well as the whole block.
+ */
+function maskKey(privateKeyPem: string, mask: (value: string) => void): void {
+  mask(privateKeyPem)
+  for (const line of privateKeyPem.split('\n')) {
+    const trimmed = line.trim()
+    if (trimmed !== '' && !trimmed.startsWith('-----')) mask(trimmed)
+  }
+}
