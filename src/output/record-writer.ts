@@ -1,0 +1,154 @@
+/**
+ * Writes one log type's records to CSV (split into parts of maxRowsPerFile
+ * rows) and/or JSONL, streaming with backpressure so memory stays flat however
+ * many records arrive. Records must be written one at a time: await each write().
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { LogTypeName } from '../settings.js'
+import { EXCEL_MAX_CELL, toCell, type CellOptions } from './cell.js'
+import { knownFields, type Column, type GraphRecord } from './columns.js'
+import { CsvFile } from './csv-writer.js'
+import type { FileDigest } from './file-hash.js'
+import { JsonlFile } from './jsonl-writer.js'
+
+export interface RecordWriterOptions {
+  dir: string
+  /** File base name: 'audit-logs' -> audit-logs.csv, audit-logs.2.csv, audit-logs.jsonl */
+  baseName: string
+  logType: LogTypeName
+  columns: Column[]
+  csv: boolean
+  jsonl: boolean
+  escapeFormulas: boolean
+  maxRowsPerFile: number
+  /** Write a UTF-8 BOM at the start of each CSV part so Excel reads non-ASCII correctly. */
+  bom: boolean
+}
+
+export interface WrittenFile {
+  path: string
+  format: 'csv' | 'jsonl'
+  rows: number
+  bytes: number
+  sha256: string
+}
+
+export interface RecordWriterResult {
+  rows: number
+  files: WrittenFile[]
+  truncatedCells: number
+  unknownFields: string[]
+}
+
+export interface RecordWriter {
+  write(record: GraphRecord): Promise<void>
+  close(): Promise<RecordWriterResult>
+}
+
+export async function openRecordWriter(options: RecordWriterOptions): Promise<RecordWriter> {
+  if (!Number.isInteger(options.maxRowsPerFile) || options.maxRowsPerFile < 1) {
+    throw new Error(
+      `maxRowsPerFile must be a whole number of at least 1, got ${options.maxRowsPerFile}`
+    )
+  }
+  if (options.baseName === '' || /[\\/]/.test(options.baseName)) {
+    throw new Error(`baseName must be a plain file name, got '${options.baseName}'`)
+  }
+  if (options.columns.length === 0 && options.csv) {
+    throw new Error(`No CSV columns for ${options.logType}`)
+  }
+  await mkdir(options.dir, { recursive: true })
+  return new StreamingRecordWriter(options)
+}
+
+class StreamingRecordWriter implements RecordWriter {
+  private readonly columns: Column[]
+  private readonly header: string[]
+  private readonly cellOptions: CellOptions
+  private readonly known: ReadonlySet<string>
+  private readonly unknown = new Set<string>()
+  private readonly finished: WrittenFile[] = []
+  private csvPart: CsvFile | undefined
+  private partNumber = 0
+  private readonly jsonl: JsonlFile | undefined
+  private rows = 0
+  private truncatedCells = 0
+  private closed = false
+
+  constructor(private readonly options: RecordWriterOptions) {
+    this.columns = [...options.columns]
+    this.header = this.columns.map(c => c.name)
+    this.cellOptions = { escapeFormulas: options.escapeFormulas, maxCellLength: EXCEL_MAX_CELL }
+    this.known = knownFields(options.logType)
+    // Opened up front so a log type with no records still leaves a CSV with its header.
+    if (options.csv) this.csvPart = this.openCsvPart()
+    this.jsonl = options.jsonl ? new JsonlFile(this.path('jsonl')) : undefined
+  }
+
+  async write(record: GraphRecord): Promise<void> {
+    if (this.closed) throw new Error('write() after close()')
+    this.noteUnknownFields(record)
+    this.rows++
+    if (this.csvPart) {
+      if (this.csvPart.rows >= this.options.maxRowsPerFile) {
+        this.finished.push(csvResult(await this.csvPart.close()))
+        this.csvPart = this.openCsvPart()
+      }
+      await this.csvPart.writeRow(this.toRow(record))
+    }
+    if (this.jsonl) await this.jsonl.writeRecord(record)
+  }
+
+  async close(): Promise<RecordWriterResult> {
+    if (this.closed) throw new Error('close() called twice')
+    this.closed = true
+    const files = this.finished
+    if (this.csvPart) files.push(csvResult(await this.csvPart.close()))
+    if (this.jsonl) files.push({ ...digest(await this.jsonl.close()), format: 'jsonl' })
+    return {
+      rows: this.rows,
+      files,
+      truncatedCells: this.truncatedCells,
+      unknownFields: [...this.unknown].sort()
+    }
+  }
+
+  private toRow(record: GraphRecord): string[] {
+    const columns = this.columns
+    const row = new Array<string>(columns.length)
+    for (let i = 0; i < columns.length; i++) {
+      const cell = toCell(columns[i].get(record), this.cellOptions)
+      if (cell.truncated) this.truncatedCells++
+      row[i] = cell.text
+    }
+    return row
+  }
+
+  private noteUnknownFields(record: GraphRecord): void {
+    for (const key in record) {
+      if (this.known.has(key) || this.unknown.has(key)) continue
+      // OData annotations (@odata.type, @odata.context) are protocol, not log data.
+      if (key.startsWith('@odata.')) continue
+      this.unknown.add(key)
+    }
+  }
+
+  private openCsvPart(): CsvFile {
+    this.partNumber++
+    const suffix = this.partNumber === 1 ? 'csv' : `${this.partNumber}.csv`
+    return new CsvFile(this.path(suffix), this.header, this.options.bom)
+  }
+
+  private path(suffix: string): string {
+    return join(this.options.dir, `${this.options.baseName}.${suffix}`)
+  }
+}
+
+function digest(file: FileDigest & { rows: number }): Omit<WrittenFile, 'format'> {
+  return { path: file.path, rows: file.rows, bytes: file.bytes, sha256: file.sha256 }
+}
+
+function csvResult(file: FileDigest & { rows: number }): WrittenFile {
+  return { ...digest(file), format: 'csv' }
+}
