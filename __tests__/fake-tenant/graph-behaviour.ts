@@ -1,0 +1,121 @@
+/**
+ * The knobs of the fake Graph (latency, throttling, faults, licence and cloud gaps) and
+ * the seeded dice that decide which page gets which fault.
+ */
+import type { LogTypeName } from '../../src/settings.js'
+import { mulberry32, type Rng } from './random.js'
+
+export interface GraphFaults {
+  rate429?: number
+  rate500?: number
+  rate502?: number
+  rate503?: number
+  rate504?: number
+  /** Send headers and part of the body, then destroy the socket. */
+  rateReset?: number
+  /** 200 with a Content-Length larger than the body actually sent. */
+  rateTruncated?: number
+  /** The Nth followed nextLink(s) (1-based, counted server-wide) get 400 Invalid Skip Token. */
+  invalidSkipTokenAt?: number | number[]
+  /** Share of pages returned short or empty while a nextLink still follows. */
+  shortPages?: number
+  /** Share of records served twice (within a page, and again at the start of the next). */
+  duplicateRate?: number
+}
+
+export interface GraphBehaviour {
+  /** Delay before each page (fixed, or uniform in [min, max]). */
+  latencyMs?: number | { min: number; max: number }
+  /** Sliding window per (tenant, app) across all report endpoints; false disables. */
+  throttle?: { limit: number; windowMs: number } | false
+  /** How a 429 states Retry-After. */
+  retryAfter?: 'integer' | 'fractional' | 'absent'
+  /** Retry-After (seconds) on injected 429/503 faults. Default 1. */
+  faultRetryAfterSec?: number
+  faults?: GraphFaults
+  /** Seed of the fault dice (default 42). */
+  faultSeed?: number
+  forbidden?: Partial<Record<LogTypeName, 'licence' | 'permission'>>
+  /** Log types whose endpoint does not exist here (national clouds). */
+  notFound?: LogTypeName[]
+}
+
+export type FaultKind =
+  | '429'
+  | '500'
+  | '502'
+  | '503'
+  | '504'
+  | 'reset'
+  | 'truncated'
+  | 'invalidSkipToken'
+  | 'shortPage'
+  | 'duplicate'
+
+export const DEFAULT_THROTTLE = { limit: 5, windowMs: 10_000 }
+
+/** Per-(tenant, app) sliding window of accepted request times. */
+export class SlidingWindow {
+  private readonly hits = new Map<string, number[]>()
+
+  /** undefined when admitted, else ms until a slot frees up. */
+  admit(key: string, limit: number, windowMs: number, now = Date.now()): number | undefined {
+    const list = (this.hits.get(key) ?? []).filter(t => t > now - windowMs)
+    this.hits.set(key, list)
+    if (list.length >= limit) return Math.max(1, list[0] + windowMs - now)
+    list.push(now)
+    return undefined
+  }
+}
+
+export function retryAfterHeader(
+  mode: GraphBehaviour['retryAfter'],
+  waitMs: number
+): Record<string, string> {
+  if (mode === 'absent') return {}
+  if (mode === 'fractional') return { 'Retry-After': (waitMs / 1000).toFixed(3) }
+  return { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) }
+}
+
+/** Seeded dice for faults, so a fault sequence is reproducible for a given seed. */
+export class FaultDice {
+  private rng: Rng
+
+  constructor(seed: number) {
+    this.rng = mulberry32(seed)
+  }
+
+  reseed(seed: number): void {
+    this.rng = mulberry32(seed)
+  }
+
+  next(): number {
+    return this.rng()
+  }
+
+  /** At most one transport/status fault per page request. */
+  pageFault(f: GraphFaults | undefined): FaultKind | undefined {
+    if (!f) return undefined
+    const table: [FaultKind, number | undefined][] = [
+      ['429', f.rate429],
+      ['500', f.rate500],
+      ['502', f.rate502],
+      ['503', f.rate503],
+      ['504', f.rate504],
+      ['reset', f.rateReset],
+      ['truncated', f.rateTruncated]
+    ]
+    let r = this.rng()
+    for (const [kind, rate] of table) {
+      if (rate && r < rate) return kind
+      r -= rate ?? 0
+    }
+    return undefined
+  }
+
+  latency(l: GraphBehaviour['latencyMs']): number {
+    if (l === undefined) return 0
+    if (typeof l === 'number') return l
+    return l.min + this.rng() * (l.max - l.min)
+  }
+}
