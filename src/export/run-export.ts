@@ -1,0 +1,273 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { errorMessage } from '../errors.js'
+import type { Clock } from '../graph/clock.js'
+import { GraphRequestError } from '../graph/graph-errors.js'
+import type { GraphTransport } from '../graph/graph-transport.js'
+import { IdSet } from '../graph/id-set.js'
+import { Pacer, type PacerStats } from '../graph/pacer.js'
+import {
+  DEFAULT_RETRY_POLICY,
+  newCounters,
+  type FetchCounters,
+  type RetryPolicy
+} from '../graph/page-fetcher.js'
+import { buildFilter } from '../graph/query.js'
+import { LOG_TYPE_SPECS, type LogTypeSpec } from '../log-types.js'
+import type { Logger } from '../logger.js'
+import { columnsFor, type GraphRecord } from '../output/columns.js'
+import { openRecordWriter, type WrittenFile } from '../output/record-writer.js'
+import type { LogTypeName, Settings } from '../settings.js'
+import { Chain, type ChainDrops } from './chain.js'
+import { mergeChainFiles } from './merge.js'
+import { runScheduler, type Job } from './scheduler.js'
+
+/** Graph's documented throttle window for these reports. */
+export const THROTTLE_WINDOW_MS = 10_000
+
+export interface ExportBoundary {
+  transport: GraphTransport
+  clock: Clock
+  logger: Logger
+  /** Sees every record written, in file order (for the summary's findings). */
+  observe?: (logType: LogTypeName, record: GraphRecord) => void
+  random?: () => number
+}
+
+export interface ExportTuning {
+  retryPolicy: RetryPolicy
+  /** Throttle window; Graph's is 10 s. Benchmarks shrink it with the simulated tenant's. */
+  windowMs: number
+  /** Smallest time range worth a chain of its own. */
+  minSplitMs: number
+}
+
+export const DEFAULT_TUNING: ExportTuning = {
+  retryPolicy: DEFAULT_RETRY_POLICY,
+  windowMs: THROTTLE_WINDOW_MS,
+  minSplitMs: 60_000
+}
+
+export type LogTypeStatus = 'ok' | 'failed'
+
+export interface LogTypeResult {
+  logType: LogTypeName
+  title: string
+  status: LogTypeStatus
+  /** Why it failed, phrased as a fix. */
+  error?: string
+  request: { url: string; filter: string }
+  rows: number
+  duplicatesDropped: number
+  drops: ChainDrops
+  counters: FetchCounters
+  chains: number
+  chainRestarts: number
+  files: WrittenFile[]
+  truncatedCells: number
+  unknownFields: string[]
+  durationMs: number
+}
+
+export interface ExportResult {
+  logTypes: LogTypeResult[]
+  pacer: PacerStats
+  durationMs: number
+}
+
+/**
+ * Export every requested log type over the window: one request budget for the
+ * run (the pacer), chains scheduled across log types, each log type merged to
+ * its files as soon as its chains are done. A log type that fails keeps its
+ * partial files under an `.incomplete` name and never stops the others.
+ */
+export async function runExport(
+  settings: Settings,
+  boundary: ExportBoundary,
+  tuning: ExportTuning = DEFAULT_TUNING
+): Promise<ExportResult> {
+  const started = boundary.clock.now()
+  const pacer = new Pacer({
+    rate: settings.rateLimit,
+    windowMs: tuning.windowMs,
+    maxConcurrency: settings.maxConcurrency,
+    clock: boundary.clock
+  })
+  await mkdir(settings.outputDir, { recursive: true })
+  const tmp = await mkdtemp(join(tmpdir(), 'entra-log-export-'))
+  const results = new Map<LogTypeName, LogTypeResult>()
+  try {
+    const jobs: Job[] = []
+    for (const name of settings.logTypes) {
+      const spec = LOG_TYPE_SPECS[name]
+      if (!spec.clouds.includes(settings.cloud)) {
+        results.set(name, unavailable(spec, settings))
+        continue
+      }
+      jobs.push(await createJob(spec, settings, boundary, tuning, pacer, tmp))
+    }
+    await runScheduler(jobs, {
+      targetChains: settings.maxConcurrency + 1,
+      minSplitMs: tuning.minSplitMs,
+      minSplitRecords: settings.pageSize,
+      onJobDone: job => finishJob(job as ExportJob, settings, boundary, results)
+    })
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+  return {
+    logTypes: settings.logTypes.map(name => results.get(name)!),
+    pacer: pacer.stats(),
+    durationMs: boundary.clock.now() - started
+  }
+}
+
+interface ExportJob extends Job {
+  spec: LogTypeSpec
+  chains: Chain[]
+  counters: FetchCounters
+  startedAt: number
+}
+
+async function createJob(
+  spec: LogTypeSpec,
+  settings: Settings,
+  boundary: ExportBoundary,
+  tuning: ExportTuning,
+  pacer: Pacer,
+  tmp: string
+): Promise<ExportJob> {
+  const dir = join(tmp, spec.name)
+  await mkdir(dir)
+  const counters = newCounters()
+  const window = spec.timeField ? settings.window : undefined
+  const job: ExportJob = {
+    name: spec.name,
+    spec,
+    chains: [],
+    counters,
+    startedAt: boundary.clock.now(),
+    abort: new AbortController(),
+    range: window ? { startMs: window.start.getTime(), endMs: window.end.getTime() } : undefined,
+    createChain(range) {
+      const chain = new Chain(
+        {
+          spec,
+          graphEndpoint: settings.graphEndpoint,
+          extraFilter: settings.filter,
+          pageSize: settings.pageSize,
+          window,
+          logger: boundary.logger,
+          onProgress: () => {},
+          fetch: {
+            transport: boundary.transport,
+            pacer,
+            clock: boundary.clock,
+            policy: tuning.retryPolicy,
+            logger: boundary.logger,
+            spec,
+            cloud: settings.cloud,
+            counters,
+            random: boundary.random
+          }
+        },
+        range?.startMs ?? 0,
+        range?.endMs ?? 0,
+        join(dir, `chain-${job.chains.length + 1}.jsonl`)
+      )
+      job.chains.push(chain)
+      return chain
+    }
+  }
+  return job
+}
+
+async function finishJob(
+  job: ExportJob,
+  settings: Settings,
+  boundary: ExportBoundary,
+  results: Map<LogTypeName, LogTypeResult>
+): Promise<void> {
+  const { spec } = job
+  const failed = job.error !== undefined
+  const writer = await openRecordWriter({
+    dir: settings.outputDir,
+    // A partial export must never pass for a complete one.
+    baseName: failed ? `${spec.name}.incomplete` : spec.name,
+    logType: spec.name,
+    columns: columnsFor(spec.name, settings.columns),
+    csv: settings.formats.csv,
+    jsonl: settings.formats.jsonl,
+    escapeFormulas: settings.escapeFormulas,
+    maxRowsPerFile: settings.maxRowsPerFile,
+    bom: settings.csvBom
+  })
+  // Newest range first: the files read newest to oldest, like Graph itself.
+  const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
+  const merged = await mergeChainFiles(
+    ordered.map(chain => chain.tmpPath),
+    new IdSet(),
+    writer,
+    record => boundary.observe?.(spec.name, record)
+  )
+  const written = await writer.close()
+  const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
+  for (const chain of job.chains) {
+    drops.outOfWindow += chain.drops.outOfWindow
+    drops.refetched += chain.drops.refetched
+    drops.untimed += chain.drops.untimed
+  }
+  const first = job.chains[0]
+  const range = job.range
+  results.set(spec.name, {
+    logType: spec.name,
+    title: spec.title,
+    status: failed ? 'failed' : 'ok',
+    error: failed ? describeFailure(job.error) : undefined,
+    request: {
+      url: first?.firstUrl ?? '',
+      filter: buildFilter(spec, range, settings.filter)
+    },
+    rows: merged.rows,
+    duplicatesDropped: merged.duplicates,
+    drops,
+    counters: job.counters,
+    chains: job.chains.length,
+    chainRestarts: job.chains.reduce((sum, chain) => sum + chain.restarts, 0),
+    files: written.files,
+    truncatedCells: written.truncatedCells,
+    unknownFields: written.unknownFields,
+    durationMs: boundary.clock.now() - job.startedAt
+  })
+  if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
+  else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof GraphRequestError) return error.message
+  return errorMessage(error)
+}
+
+/** A log type this cloud does not offer: fail it clearly, without a request. */
+function unavailable(spec: LogTypeSpec, settings: Settings): LogTypeResult {
+  return {
+    logType: spec.name,
+    title: spec.title,
+    status: 'failed',
+    error:
+      `${spec.title} is not available in the '${settings.cloud}' cloud (Graph offers it in: ` +
+      `${spec.clouds.join(', ')}). Remove '${spec.name}' from log-types for this tenant.`,
+    request: { url: '', filter: '' },
+    rows: 0,
+    duplicatesDropped: 0,
+    drops: { outOfWindow: 0, refetched: 0, untimed: 0 },
+    counters: newCounters(),
+    chains: 0,
+    chainRestarts: 0,
+    files: [],
+    truncatedCells: 0,
+    unknownFields: [],
+    durationMs: 0
+  }
+}

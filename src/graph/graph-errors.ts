@@ -1,0 +1,91 @@
+import type { LogTypeSpec } from '../log-types.js'
+import type { Cloud } from '../settings.js'
+
+/**
+ * Why a page could not be read:
+ * - chain-broken: this nextLink chain cannot continue (invalid skip token, or
+ *   retries exhausted mid-chain); a fresh query from where we are can.
+ * - fatal: nothing will help this log type (403, 404, bad filter, retries
+ *   exhausted on a first page).
+ */
+export type GraphFailureKind = 'chain-broken' | 'fatal'
+
+export class GraphRequestError extends Error {
+  constructor(
+    message: string,
+    readonly kind: GraphFailureKind,
+    readonly status: number | undefined,
+    readonly code: string | undefined,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+    this.name = 'GraphRequestError'
+  }
+}
+
+export interface GraphErrorBody {
+  code?: string
+  message?: string
+}
+
+export function parseErrorBody(body: string): GraphErrorBody {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } }
+    const error = parsed?.error
+    return {
+      code: typeof error?.code === 'string' ? error.code : undefined,
+      message: typeof error?.message === 'string' ? error.message : undefined
+    }
+  } catch {
+    return {}
+  }
+}
+
+/** Skip tokens occasionally go bad on long chains; Graph says so with a 400. */
+export function isBrokenSkipToken(status: number, error: GraphErrorBody): boolean {
+  return status === 400 && /skip\s*token/i.test(error.message ?? '')
+}
+
+/**
+ * Turn a non-retryable Graph answer into a message that says how to fix it.
+ * Match on the error code, not the message: messages change.
+ */
+export function explainGraphFailure(
+  spec: LogTypeSpec,
+  cloud: Cloud,
+  status: number,
+  error: GraphErrorBody
+): string {
+  const what = `${spec.title} (${spec.version}${spec.path})`
+  const detail = error.code
+    ? ` [${status} ${error.code}: ${error.message ?? ''}]`
+    : ` [HTTP ${status}]`
+  if (status === 403 && error.code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant') {
+    return (
+      `${what}: the tenant has no ${spec.licence} licence, which Graph requires for this log. ` +
+      `Assign a P1/P2 licence to the tenant, or drop '${spec.name}' from log-types. ` +
+      `If the tenant is licensed, this error is sometimes returned transiently: granting the app ` +
+      `Directory.Read.All besides ${spec.permission} is Microsoft's documented workaround.${detail}`
+    )
+  }
+  if (status === 403) {
+    return (
+      `${what}: the app is not allowed to read this log. Grant the application permission ` +
+      `${spec.permission} (Microsoft Graph, type Application) to the app registration and ` +
+      `grant admin consent, then re-run.${detail}`
+    )
+  }
+  if (status === 401) {
+    return `${what}: Graph rejected the access token. Check that the app registration belongs to tenant-id and that the token's cloud matches graph-endpoint.${detail}`
+  }
+  if (status === 404) {
+    return (
+      `${what}: this endpoint is not available from ${cloud === 'public' ? 'this Graph endpoint' : `the '${cloud}' cloud`}. ` +
+      `Remove '${spec.name}' from log-types for this cloud.${detail}`
+    )
+  }
+  if (status === 400) {
+    return `${what}: Graph rejected the query. If you set the 'filter' input, check its OData syntax (unquoted ISO dates, single-quoted strings).${detail}`
+  }
+  return `${what}: Graph answered HTTP ${status}.${detail}`
+}

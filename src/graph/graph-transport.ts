@@ -1,0 +1,67 @@
+import type { TokenCredential } from '@azure/identity'
+import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
+
+/** One HTTP exchange with Graph, body fully read (so a cut-short body fails here, not later). */
+export interface PageResponse {
+  status: number
+  headers: Headers
+  body: string
+}
+
+export interface GraphTransport {
+  get(url: string, signal: AbortSignal): Promise<PageResponse>
+}
+
+export interface TransportOptions {
+  credential: TokenCredential
+  graphEndpoint: string
+  scope: string
+}
+
+/**
+ * Sends GET requests through the Graph SDK's own middleware (its authentication
+ * handler attaches the bearer token only to Graph hosts, so a token never leaves
+ * for another host) but without `client.api()`: that re-parses and rebuilds
+ * query strings, and Graph's nextLinks must be followed verbatim. The SDK's
+ * RetryHandler is left out on purpose: page-fetcher.ts retries every failure
+ * kind itself and accounts for each in the manifest.
+ */
+export function createGraphTransport(options: TransportOptions): GraphTransport {
+  const auth = new AuthenticationHandler(
+    new TokenCredentialAuthenticationProvider(options.credential, { scopes: [options.scope] })
+  )
+  auth.setNext(new HTTPMessageHandler())
+  // Custom and national endpoints the SDK does not list must be named explicitly
+  // (hostname only) or no token is attached.
+  const customHosts = new Set([new URL(options.graphEndpoint).hostname])
+  const origin = new URL(options.graphEndpoint).origin
+
+  return {
+    async get(url: string, signal: AbortSignal): Promise<PageResponse> {
+      if (new URL(url).origin !== origin) {
+        // A nextLink pointing elsewhere would be a Graph bug or an attack: never follow it.
+        throw new Error(`Refusing to follow a link outside ${origin}: ${url}`)
+      }
+      const context = {
+        request: url,
+        options: {
+          method: 'GET',
+          headers: {
+            Accept: 'application/json',
+            // Newer enum values arrive as themselves, not 'unknownFutureValue'.
+            Prefer: 'include-unknown-enum-members'
+          } as Record<string, string>,
+          signal
+        },
+        customHosts,
+        response: undefined as Response | undefined
+      }
+      await auth.execute(context as unknown as Parameters<AuthenticationHandler['execute']>[0])
+      const response = context.response
+      if (!response) throw new Error('Graph middleware returned no response')
+      const body = await response.text()
+      return { status: response.status, headers: response.headers, body }
+    }
+  }
+}

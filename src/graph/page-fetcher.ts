@@ -1,0 +1,257 @@
+import type { LogTypeSpec } from '../log-types.js'
+import type { Logger } from '../logger.js'
+import type { Cloud } from '../settings.js'
+import { backoffDelay, parseRetryAfter } from './backoff.js'
+import type { Clock } from './clock.js'
+import {
+  explainGraphFailure,
+  GraphRequestError,
+  isBrokenSkipToken,
+  parseErrorBody
+} from './graph-errors.js'
+import type { GraphTransport, PageResponse } from './graph-transport.js'
+import type { Pacer } from './pacer.js'
+
+export type GraphRecord = Record<string, unknown>
+
+/** Bounds on retrying one page. Visible here so the budget is a reviewed number, not folklore. */
+export interface RetryPolicy {
+  /** Attempts per page, the first included. */
+  maxAttempts: number
+  /** Give up on a page after this long, waits included. */
+  maxElapsedMs: number
+  /** One request, body included. Sign-in queries on big tenants take many seconds; the SDK's 300 s is the usual ceiling. */
+  requestTimeoutMs: number
+  baseBackoffMs: number
+  maxBackoffMs: number
+  /** A licensed tenant sometimes gets the "no premium licence" 403 transiently: retry it this often. */
+  licenceRetries: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 10,
+  maxElapsedMs: 15 * 60_000,
+  requestTimeoutMs: 300_000,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  licenceRetries: 2
+}
+
+export type FaultKind =
+  | 'throttled'
+  | 'server-error'
+  | 'unauthorized'
+  | 'licence-403'
+  | 'network'
+  | 'timeout'
+  | 'bad-body'
+  | 'auth'
+
+/** What it cost to read a log type; summed into the manifest. */
+export interface FetchCounters {
+  requests: number
+  pages: number
+  retries: number
+  throttled: number
+  throttledWaitMs: number
+  faults: Partial<Record<FaultKind, number>>
+}
+
+export function newCounters(): FetchCounters {
+  return { requests: 0, pages: 0, retries: 0, throttled: 0, throttledWaitMs: 0, faults: {} }
+}
+
+export interface FetchContext {
+  transport: GraphTransport
+  pacer: Pacer
+  clock: Clock
+  policy: RetryPolicy
+  logger: Logger
+  spec: LogTypeSpec
+  cloud: Cloud
+  counters: FetchCounters
+  random?: () => number
+}
+
+export interface Page {
+  records: GraphRecord[]
+  nextLink?: string
+}
+
+interface Failure {
+  ok: false
+  retry: boolean
+  kind?: FaultKind
+  status?: number
+  retryAfterMs?: number
+  error: Error
+}
+type Outcome = { ok: true; page: Page } | Failure
+
+/**
+ * Read one page, retrying everything that can pass: 429 (honouring Retry-After),
+ * 5xx, 401 (the credential renews expired tokens), resets, timeouts and bodies
+ * that are cut short or not JSON. `firstPage` decides what exhaustion means: a
+ * first page that cannot be read fails the log type; a later one breaks only the
+ * chain, which the caller restarts with a fresh query.
+ */
+export async function fetchPage(
+  ctx: FetchContext,
+  url: string,
+  firstPage: boolean,
+  signal: AbortSignal
+): Promise<Page> {
+  const { clock, policy, counters } = ctx
+  const startedAt = clock.now()
+  let licenceRetries = 0
+  for (let attempt = 0; ; attempt++) {
+    const release = await ctx.pacer.acquire(signal)
+    counters.requests++
+    let outcome: Outcome
+    try {
+      const response = await ctx.transport.get(
+        url,
+        AbortSignal.any([signal, AbortSignal.timeout(policy.requestTimeoutMs)])
+      )
+      outcome = classify(ctx, response, clock.now())
+    } catch (error) {
+      if (signal.aborted) throw error
+      outcome = classifyThrown(error)
+    } finally {
+      release()
+    }
+
+    if (outcome.ok) {
+      ctx.pacer.succeeded()
+      counters.pages++
+      return outcome.page
+    }
+    if (outcome.kind === 'throttled') {
+      ctx.pacer.throttled(outcome.retryAfterMs)
+      counters.throttled++
+    }
+    if (outcome.kind === 'licence-403') {
+      outcome = { ...outcome, retry: licenceRetries++ < policy.licenceRetries }
+    }
+    if (!outcome.retry) throw outcome.error
+
+    const delay =
+      outcome.retryAfterMs ??
+      backoffDelay(attempt, {
+        baseMs: policy.baseBackoffMs,
+        maxMs: policy.maxBackoffMs,
+        random: ctx.random
+      })
+    const elapsed = clock.now() - startedAt
+    if (attempt + 1 >= policy.maxAttempts || elapsed + delay > policy.maxElapsedMs) {
+      throw new GraphRequestError(
+        `${ctx.spec.title}: giving up on a page after ${attempt + 1} attempts over ` +
+          `${Math.round(elapsed / 1000)} s; last error: ${outcome.error.message}`,
+        firstPage ? 'fatal' : 'chain-broken',
+        outcome.status,
+        outcome.kind,
+        { cause: outcome.error }
+      )
+    }
+    counters.retries++
+    if (outcome.kind) counters.faults[outcome.kind] = (counters.faults[outcome.kind] ?? 0) + 1
+    if (outcome.kind === 'throttled') counters.throttledWaitMs += delay
+    ctx.logger.debug(
+      `${ctx.spec.name}: attempt ${attempt + 1} failed (${outcome.error.message}); retrying in ${Math.round(delay)} ms`
+    )
+    await clock.sleep(delay, signal)
+  }
+}
+
+function classify(ctx: FetchContext, response: PageResponse, nowMs: number): Outcome {
+  const { status, body } = response
+  if (status >= 200 && status < 300) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch (error) {
+      return retryable(
+        'bad-body',
+        status,
+        `response body is not valid JSON (${body.length} bytes)`,
+        error
+      )
+    }
+    const value = (parsed as { value?: unknown })?.value
+    if (!Array.isArray(value)) {
+      return retryable('bad-body', status, 'response body has no "value" array')
+    }
+    const next = (parsed as { '@odata.nextLink'?: unknown })['@odata.nextLink']
+    return {
+      ok: true,
+      page: {
+        records: value as GraphRecord[],
+        nextLink: typeof next === 'string' ? next : undefined
+      }
+    }
+  }
+
+  const error = parseErrorBody(body)
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), nowMs)
+  if (status === 429) {
+    return {
+      ...retryable('throttled', status, `HTTP 429 ${error.code ?? ''}`.trim()),
+      retryAfterMs
+    }
+  }
+  if (status >= 500) {
+    return {
+      ...retryable('server-error', status, `HTTP ${status} ${error.code ?? ''}`.trim()),
+      retryAfterMs
+    }
+  }
+  if (status === 401)
+    return retryable('unauthorized', status, `HTTP 401 ${error.code ?? ''}`.trim())
+  if (isBrokenSkipToken(status, error)) {
+    return {
+      ok: false,
+      retry: false,
+      status,
+      error: new GraphRequestError(
+        `${ctx.spec.title}: Graph rejected the skip token (${error.message ?? 'HTTP 400'})`,
+        'chain-broken',
+        status,
+        error.code
+      )
+    }
+  }
+  const fatal = new GraphRequestError(
+    explainGraphFailure(ctx.spec, ctx.cloud, status, error),
+    'fatal',
+    status,
+    error.code
+  )
+  if (status === 403 && error.code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant') {
+    return { ok: false, retry: true, kind: 'licence-403', status, error: fatal }
+  }
+  return { ok: false, retry: false, status, error: fatal }
+}
+
+function classifyThrown(error: unknown): Outcome {
+  const err = error instanceof Error ? error : new Error(String(error))
+  if (err.name === 'TimeoutError') return retryable('timeout', undefined, 'request timed out', err)
+  // The credential failed to produce a token (identity endpoint hiccup, OIDC refresh).
+  if (/Credential|Authentication/.test(err.name))
+    return retryable('auth', undefined, err.message, err)
+  return retryable('network', undefined, describeNetworkError(err), err)
+}
+
+function describeNetworkError(err: Error): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause
+  const detail = cause?.code ?? cause?.message
+  return detail ? `${err.message} (${detail})` : err.message
+}
+
+function retryable(
+  kind: FaultKind,
+  status: number | undefined,
+  message: string,
+  cause?: unknown
+): Failure {
+  return { ok: false, retry: true, kind, status, error: new Error(message, { cause }) }
+}

@@ -1,0 +1,23 @@
+import * as core from '@actions/core'
+import type { ExportResult } from '../export/run-export.js'
+import type { Settings } from '../settings.js'
+import type { UploadedArtifact } from './artifact.js'
+
+export function setOutputs(
+  settings: Settings,
+  result: ExportResult,
+  files: string[],
+  manifestPath: string,
+  artifact: UploadedArtifact | undefined
+): void {
+  const rowCounts = Object.fromEntries(result.logTypes.map(t => [t.logType, t.rows]))
+  core.setOutput('output-dir', settings.outputDir)
+  core.setOutput('files', JSON.stringify(files))
+  core.setOutput('row-counts', JSON.stringify(rowCounts))
+  core.setOutput('total-rows', String(result.logTypes.reduce((sum, t) => sum + t.rows, 0)))
+  core.setOutput('artifact-id', artifact ? String(artifact.id) : '')
+  core.setOutput('artifact-url', artifact?.url ?? '')
+  core.setOutput('window-start', settings.window.start.toISOString())
+  core.setOutput('window-end', settings.window.end.toISOString())
+  core.setOutput('manifest', manifestPath)
+}
