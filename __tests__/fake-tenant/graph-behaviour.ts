@@ -38,6 +38,8 @@ export interface GraphBehaviour {
   forbidden?: Partial<Record<LogTypeName, 'licence' | 'permission'>>
   /** Log types whose endpoint does not exist here (national clouds). */
   notFound?: LogTypeName[]
+  /** Widen every time filter by this much on both sides (users report edge operators misbehaving). */
+  edgeSlackMs?: number
 }
 
 export type FaultKind =

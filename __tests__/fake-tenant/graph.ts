@@ -249,11 +249,14 @@ export async function startGraph(opts: {
         }
         cursor = known
       } else {
-        cursor = {
-          query: parseQuery(route, url.pathname, url.searchParams, dataset),
-          afterKey: Infinity,
-          skipAtKey: 0
+        const query = parseQuery(route, url.pathname, url.searchParams, dataset)
+        if (behaviour.edgeSlackMs) {
+          // A server whose window edges are loose: records just outside the asked range leak in.
+          const slack = behaviour.edgeSlackMs * 1e4
+          query.loKey -= slack
+          query.hiKey += slack
         }
+        cursor = { query, afterKey: Infinity, skipAtKey: 0 }
       }
       const q = cursor.query
       entry.logType = q.logType

@@ -150,7 +150,7 @@ async function createJob(
     startedAt: boundary.clock.now(),
     abort: new AbortController(),
     range: window ? { startMs: window.start.getTime(), endMs: window.end.getTime() } : undefined,
-    createChain(range) {
+    createChain(range, onProgress) {
       const chain = new Chain(
         {
           spec,
@@ -159,7 +159,7 @@ async function createJob(
           pageSize: settings.pageSize,
           window,
           logger: boundary.logger,
-          onProgress: () => {},
+          onProgress,
           fetch: {
             transport: boundary.transport,
             pacer,

@@ -5,8 +5,8 @@ export interface Job {
   name: string
   /** Initial range, or undefined for log types that are not time-windowed. */
   range?: { startMs: number; endMs: number }
-  /** Creates (and registers) a chain for part of this job's range. */
-  createChain(range: { startMs: number; endMs: number } | undefined): Chain
+  /** Creates (and registers) a chain for part of this job's range; it calls onProgress after each page. */
+  createChain(range: { startMs: number; endMs: number } | undefined, onProgress: () => void): Chain
   /** Aborts this job's chains when one of them fails for good. */
   abort: AbortController
   error?: unknown
@@ -43,7 +43,7 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
   }
 
   const start = (job: Job, range: { startMs: number; endMs: number } | undefined): void => {
-    const chain = job.createChain(range)
+    const chain = job.createChain(range, notify)
     active.set(chain, job)
     running.set(job, (running.get(job) ?? 0) + 1)
     chain
