@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { graphScope } from './clouds.js'
 import { createCredential, explainAuthError } from './auth/credential.js'
 import { errorMessage, UserError } from './errors.js'
-import { runExport, type ExportResult } from './export/run-export.js'
+import { DEFAULT_TUNING, runExport, type ExportResult } from './export/run-export.js'
 import { systemClock } from './graph/clock.js'
 import { createGraphTransport } from './graph/graph-transport.js'
 import { describeSettings, readSettings } from './inputs.js'
@@ -12,6 +12,7 @@ import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './pub
 import { setOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
 import type { Settings } from './settings.js'
+import { prepareIncremental, saveIncremental, type IncrementalRun } from './state/incremental.js'
 import { TOOL } from './version.js'
 
 const logger: Logger = {
@@ -53,6 +54,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Signed in as application ${settings.clientId} (${settings.auth}).`)
     })
 
+    let incremental: IncrementalRun | undefined
+    if (settings.incremental) {
+      incremental = await core.group('Restoring the previous export state', () =>
+        prepareIncremental(settings, env, now, logger)
+      )
+      for (const warning of incremental.warnings) core.warning(warning)
+    }
+
     const transport = createGraphTransport({
       credential,
       graphEndpoint: settings.graphEndpoint,
@@ -60,10 +69,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     })
     result = await core.group(
       `Exporting ${settings.logTypes.join(', ')} from ${settings.window.start.toISOString()} to ${settings.window.end.toISOString()}`,
-      () => runExport(settings, { transport, clock: systemClock, logger })
+      () =>
+        runExport(settings, { transport, clock: systemClock, logger }, DEFAULT_TUNING, incremental?.plans)
     )
 
-    const manifest = buildManifest(settings, result, { tool: TOOL, generatedAt: new Date() })
+    const manifest = buildManifest(settings, result, {
+      tool: TOOL,
+      generatedAt: new Date(),
+      incremental: incremental && {
+        stateKeyPrefix: incremental.keyPrefix,
+        restoredKey: incremental.restoredKey ?? null,
+        overlapMs: settings.overlapMs
+      }
+    })
     const manifestPath = await writeManifest(settings.outputDir, manifest)
     const files = [...result.logTypes.flatMap(t => t.files.map(f => f.path)), manifestPath]
 
@@ -91,6 +109,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Uploaded artifact ${artifact.id}${artifact.url ? `: ${artifact.url}` : ''}`)
     }
     setOutputs(settings, result, files, manifestPath, artifact)
+    if (incremental) await saveState(incremental, settings, result, env, now, artifact !== undefined || !settings.upload)
   } catch (error) {
     fatal = errorMessage(error)
     throw error
@@ -109,6 +128,32 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     throw new UserError(
       `${failed.length} of ${result.logTypes.length} log types failed; the others were exported and uploaded.\n` +
         failed.map(t => `- ${t.logType}: ${t.error}`).join('\n')
+    )
+  }
+}
+
+/**
+ * The state moves forward only once the files are delivered, so a run that
+ * failed to upload is re-covered by the next one.
+ */
+async function saveState(
+  incremental: IncrementalRun,
+  settings: Settings,
+  result: ExportResult,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+  delivered: boolean
+): Promise<void> {
+  if (!delivered) {
+    core.warning('Export state not saved: the artifact was not uploaded. The next run re-covers this window.')
+    return
+  }
+  try {
+    const key = await saveIncremental(incremental, settings, result, env, now)
+    if (key) core.info(`Saved export state as ${key}.`)
+  } catch (error) {
+    core.warning(
+      `Export state could not be saved (${errorMessage(error)}). The next run will re-export this window: its artifact will repeat records of this one.`
     )
   }
 }

@@ -1,12 +1,28 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import type { IdSet } from '../graph/id-set.js'
+import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
 import type { RecordWriter } from '../output/record-writer.js'
+
+export interface MergeOptions {
+  /** Time field of the log type (undefined: not windowed). */
+  timeField?: string
+  /** Ids an earlier run already exported (incremental overlap): dropped here. */
+  alreadyExported?: IdSet
+  /** The earlier run's end: a new id before it is a late arrival. */
+  previousEndMs?: number
+  /** Remember ids of records at or after this time, for the next run's overlap. */
+  rememberFromMs?: number
+  observe(record: GraphRecord): void
+}
 
 export interface MergeResult {
   rows: number
   duplicates: number
+  previouslyExported: number
+  lateRecords: number
+  rememberedIds: string[]
 }
 
 /**
@@ -19,23 +35,41 @@ export async function mergeChainFiles(
   paths: string[],
   ids: IdSet,
   writer: RecordWriter,
-  observe: (record: GraphRecord) => void
+  options: MergeOptions
 ): Promise<MergeResult> {
-  let rows = 0
-  let duplicates = 0
+  const result: MergeResult = {
+    rows: 0,
+    duplicates: 0,
+    previouslyExported: 0,
+    lateRecords: 0,
+    rememberedIds: []
+  }
+  const { timeField, alreadyExported, previousEndMs, rememberFromMs } = options
   for (const path of paths) {
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
     for await (const line of lines) {
       if (line === '') continue
       const record = JSON.parse(line) as GraphRecord
-      if (typeof record.id === 'string' && !ids.add(record.id)) {
-        duplicates++
+      const id = typeof record.id === 'string' ? record.id : undefined
+      if (id !== undefined && !ids.add(id)) {
+        result.duplicates++
         continue
       }
+      if (id !== undefined && alreadyExported?.has(id)) {
+        result.previouslyExported++
+        continue
+      }
+      if (timeField && (previousEndMs !== undefined || rememberFromMs !== undefined)) {
+        const t = recordTimeMs(record, timeField)
+        if (previousEndMs !== undefined && t < previousEndMs) result.lateRecords++
+        if (id !== undefined && rememberFromMs !== undefined && t >= rememberFromMs) {
+          result.rememberedIds.push(id)
+        }
+      }
       await writer.write(record)
-      observe(record)
-      rows++
+      options.observe(record)
+      result.rows++
     }
   }
-  return { rows, duplicates }
+  return result
 }

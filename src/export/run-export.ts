@@ -19,6 +19,7 @@ import type { Logger } from '../logger.js'
 import { columnsFor, type GraphRecord } from '../output/columns.js'
 import { openRecordWriter, type WrittenFile } from '../output/record-writer.js'
 import type { LogTypeName, Settings } from '../settings.js'
+import type { LogTypePlan } from '../state/continuity.js'
 import { Chain, type ChainDrops } from './chain.js'
 import { mergeChainFiles } from './merge.js'
 import { runScheduler, type Job } from './scheduler.js'
@@ -58,6 +59,8 @@ export interface LogTypeResult {
   /** Why it failed, phrased as a fix. */
   error?: string
   request: { url: string; filter: string }
+  /** The window this log type was read over (incremental runs choose it per log type). */
+  window?: { start: Date; end: Date }
   rows: number
   duplicatesDropped: number
   drops: ChainDrops
@@ -68,6 +71,18 @@ export interface LogTypeResult {
   truncatedCells: number
   unknownFields: string[]
   durationMs: number
+  /** Incremental runs: how this run joined the previous one. */
+  continuity?: {
+    status: LogTypePlan['continuity']
+    previousEnd?: Date
+    /** Records in the overlap the previous run had already exported (not repeated). */
+    previouslyExported: number
+    /** Records older than the previous run's end that it had not seen: late arrivals. */
+    lateRecords: number
+    lostRange?: LogTypePlan['lostRange']
+  }
+  /** Ids in the trailing overlap, for the next incremental run (not written to the manifest). */
+  rememberedIds: string[]
 }
 
 export interface ExportResult {
@@ -85,7 +100,8 @@ export interface ExportResult {
 export async function runExport(
   settings: Settings,
   boundary: ExportBoundary,
-  tuning: ExportTuning = DEFAULT_TUNING
+  tuning: ExportTuning = DEFAULT_TUNING,
+  plans: Partial<Record<LogTypeName, LogTypePlan>> = {}
 ): Promise<ExportResult> {
   const started = boundary.clock.now()
   const pacer = new Pacer({
@@ -105,7 +121,7 @@ export async function runExport(
         results.set(name, unavailable(spec, settings))
         continue
       }
-      jobs.push(await createJob(spec, settings, boundary, tuning, pacer, tmp))
+      jobs.push(await createJob(spec, settings, boundary, tuning, pacer, tmp, plans[name]))
     }
     await runScheduler(jobs, {
       targetChains: settings.maxConcurrency + 1,
@@ -125,6 +141,7 @@ export async function runExport(
 
 interface ExportJob extends Job {
   spec: LogTypeSpec
+  plan?: LogTypePlan
   chains: Chain[]
   counters: FetchCounters
   startedAt: number
@@ -136,15 +153,17 @@ async function createJob(
   boundary: ExportBoundary,
   tuning: ExportTuning,
   pacer: Pacer,
-  tmp: string
+  tmp: string,
+  plan: LogTypePlan | undefined
 ): Promise<ExportJob> {
   const dir = join(tmp, spec.name)
   await mkdir(dir)
   const counters = newCounters()
-  const window = spec.timeField ? settings.window : undefined
+  const window = spec.timeField ? (plan?.window ?? settings.window) : undefined
   const job: ExportJob = {
     name: spec.name,
     spec,
+    plan,
     chains: [],
     counters,
     startedAt: boundary.clock.now(),
@@ -205,12 +224,14 @@ async function finishJob(
   })
   // Newest range first: the files read newest to oldest, like Graph itself.
   const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
-  const merged = await mergeChainFiles(
-    ordered.map(chain => chain.tmpPath),
-    new IdSet(),
-    writer,
-    record => boundary.observe?.(spec.name, record)
-  )
+  const { plan } = job
+  const merged = await mergeChainFiles(ordered.map(chain => chain.tmpPath), new IdSet(), writer, {
+    timeField: spec.timeField,
+    alreadyExported: plan?.alreadyExported,
+    previousEndMs: plan?.previousEnd?.getTime(),
+    rememberFromMs: plan?.rememberFrom,
+    observe: record => boundary.observe?.(spec.name, record)
+  })
   const written = await writer.close()
   const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   for (const chain of job.chains) {
@@ -229,6 +250,7 @@ async function finishJob(
       url: first?.firstUrl ?? '',
       filter: buildFilter(spec, range, settings.filter)
     },
+    window: range ? { start: new Date(range.startMs), end: new Date(range.endMs) } : undefined,
     rows: merged.rows,
     duplicatesDropped: merged.duplicates,
     drops,
@@ -238,7 +260,15 @@ async function finishJob(
     files: written.files,
     truncatedCells: written.truncatedCells,
     unknownFields: written.unknownFields,
-    durationMs: boundary.clock.now() - job.startedAt
+    durationMs: boundary.clock.now() - job.startedAt,
+    continuity: plan && {
+      status: plan.continuity,
+      previousEnd: plan.previousEnd,
+      previouslyExported: merged.previouslyExported,
+      lateRecords: merged.lateRecords,
+      lostRange: plan.lostRange
+    },
+    rememberedIds: merged.rememberedIds
   })
   if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
@@ -268,6 +298,7 @@ function unavailable(spec: LogTypeSpec, settings: Settings): LogTypeResult {
     files: [],
     truncatedCells: 0,
     unknownFields: [],
-    durationMs: 0
+    durationMs: 0,
+    rememberedIds: []
   }
 }

@@ -14,7 +14,12 @@ export const MANIFEST_FILE = 'manifest.json'
 export function buildManifest(
   settings: Settings,
   result: ExportResult,
-  extra: { tool: { name: string; version: string }; generatedAt: Date; findings?: unknown }
+  extra: {
+    tool: { name: string; version: string }
+    generatedAt: Date
+    findings?: unknown
+    incremental?: Record<string, unknown>
+  }
 ): Record<string, unknown> {
   const relative = (path: string): string => path.slice(settings.outputDir.length + 1)
   return {
@@ -32,6 +37,7 @@ export function buildManifest(
       endExclusive: true,
       align: settings.align
     },
+    incremental: extra.incremental ?? null,
     filter: settings.filter,
     columns: settings.columns,
     formats: Object.entries(settings.formats)
@@ -54,6 +60,14 @@ export function buildManifest(
           error: t.error,
           complete: t.status === 'ok',
           request: t.request,
+          window: t.window && { start: t.window.start.toISOString(), end: t.window.end.toISOString() },
+          continuity: t.continuity && {
+            status: t.continuity.status,
+            previousEnd: t.continuity.previousEnd?.toISOString() ?? null,
+            previouslyExportedDropped: t.continuity.previouslyExported,
+            lateRecords: t.continuity.lateRecords,
+            lostRange: t.continuity.lostRange
+          },
           rows: t.rows,
           duplicatesDropped: t.duplicatesDropped,
           outOfWindowDropped: t.drops.outOfWindow,

@@ -17,7 +17,10 @@ export function setOutputs(
   core.setOutput('total-rows', String(result.logTypes.reduce((sum, t) => sum + t.rows, 0)))
   core.setOutput('artifact-id', artifact ? String(artifact.id) : '')
   core.setOutput('artifact-url', artifact?.url ?? '')
-  core.setOutput('window-start', settings.window.start.toISOString())
+  // Incremental runs choose a start per log type: report the earliest one read.
+  const starts = result.logTypes.flatMap(t => (t.window ? [t.window.start.getTime()] : []))
+  const start = starts.length > 0 ? new Date(Math.min(...starts)) : settings.window.start
+  core.setOutput('window-start', start.toISOString())
   core.setOutput('window-end', settings.window.end.toISOString())
   core.setOutput('manifest', manifestPath)
 }

@@ -1,0 +1,132 @@
+import { IdSet } from '../graph/id-set.js'
+import { LOG_TYPE_SPECS } from '../log-types.js'
+import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
+import { packIds, unpackIds, type ExportState, type LogTypeState } from './state-format.js'
+
+const DAY_MS = 86_400_000
+/** Entra keeps sign-ins and audits 30 days with P1/P2, 7 days on Free. */
+export const RETENTION_PREMIUM_MS = 30 * DAY_MS
+export const RETENTION_FREE_MS = 7 * DAY_MS
+
+export type ContinuityStatus =
+  /** No earlier state: the window starts at `since`; continuity is not proven. */
+  | 'first-run'
+  /** Continues from the previous run's end, re-reading the overlap. */
+  | 'continued'
+  /** Continues, but part of the stretch since the previous run is past retention. */
+  | 'gap'
+
+/** How one log type's window was chosen, for the export, the manifest and the summary. */
+export interface LogTypePlan {
+  window: TimeWindow
+  continuity: ContinuityStatus
+  previousEnd?: Date
+  /** Ids the previous run exported in its overlap: not exported again. */
+  alreadyExported?: IdSet
+  /** Records from here to the window's end have their ids remembered for the next run. */
+  rememberFrom: number
+  /** The stretch that may have expired before this run could read it. */
+  lostRange?: { start: Date; end: Date; retention: 'free' | 'premium' }
+}
+
+export interface ContinuityPlan {
+  plans: Partial<Record<LogTypeName, LogTypePlan>>
+  warnings: string[]
+}
+
+/**
+ * Per windowed log type: continue from the previous run's end minus the
+ * overlap, or from `since` when there is no usable state. Service-principal
+ * activity is a snapshot and is exported whole every run.
+ */
+export function planContinuity(
+  settings: Settings,
+  state: ExportState | undefined,
+  now: Date
+): ContinuityPlan {
+  const warnings: string[] = []
+  const plans: Partial<Record<LogTypeName, LogTypePlan>> = {}
+  const end = settings.window.end
+  const rememberFrom = end.getTime() - settings.overlapMs
+  const usable = state && state.tenantId === settings.tenantId ? state : undefined
+  if (state && !usable) {
+    warnings.push(
+      `The saved export state belongs to tenant ${state.tenantId}, not ${settings.tenantId}: ignoring it. Set a distinct state-key per tenant.`
+    )
+  }
+  for (const name of settings.logTypes) {
+    if (!LOG_TYPE_SPECS[name].timeField) continue
+    const previous = usable?.logTypes[name]
+    if (!previous) {
+      plans[name] = { window: settings.window, continuity: 'first-run', rememberFrom }
+      continue
+    }
+    const previousEnd = new Date(previous.end)
+    const start = new Date(Math.min(previousEnd.getTime() - settings.overlapMs, end.getTime()))
+    const plan: LogTypePlan = {
+      window: { start, end },
+      continuity: 'continued',
+      previousEnd,
+      alreadyExported: idSetOf(previous),
+      rememberFrom
+    }
+    const lost = lostRange(previousEnd, now)
+    if (lost) {
+      plan.continuity = lost.retention === 'premium' ? 'gap' : 'continued'
+      plan.lostRange = lost
+      warnings.push(
+        lost.retention === 'premium'
+          ? `${name}: the previous export ended at ${previousEnd.toISOString()}, more than 30 days ago. ` +
+              `Records from ${lost.start.toISOString()} to ${lost.end.toISOString()} are past Entra's retention and are lost for good: this export cannot include them.`
+          : `${name}: the previous export ended at ${previousEnd.toISOString()}, more than 7 days ago. ` +
+              `On a tenant without Entra ID P1/P2 (7-day retention), records from ${lost.start.toISOString()} to ${lost.end.toISOString()} have expired and are missing from this export.`
+      )
+    }
+    plans[name] = plan
+  }
+  return { plans, warnings }
+}
+
+function lostRange(previousEnd: Date, now: Date): LogTypePlan['lostRange'] {
+  const premiumEdge = now.getTime() - RETENTION_PREMIUM_MS
+  const freeEdge = now.getTime() - RETENTION_FREE_MS
+  if (previousEnd.getTime() < premiumEdge) {
+    return { start: previousEnd, end: new Date(premiumEdge), retention: 'premium' }
+  }
+  if (previousEnd.getTime() < freeEdge) {
+    return { start: previousEnd, end: new Date(freeEdge), retention: 'free' }
+  }
+  return undefined
+}
+
+function idSetOf(entry: LogTypeState): IdSet {
+  const ids = new IdSet()
+  for (const id of unpackIds(entry)) ids.add(id)
+  return ids
+}
+
+/**
+ * The state to save after this run: log types that succeeded move forward to
+ * this window's end; failed ones keep their previous entry, so the next run
+ * re-covers what this one could not deliver.
+ */
+export function nextState(
+  previous: ExportState | undefined,
+  settings: Settings,
+  outcomes: { logType: LogTypeName; ok: boolean; rememberedIds: string[] }[],
+  now: Date,
+  runId: string | undefined
+): ExportState {
+  const logTypes: ExportState['logTypes'] =
+    previous && previous.tenantId === settings.tenantId ? { ...previous.logTypes } : {}
+  const idsFrom = new Date(settings.window.end.getTime() - settings.overlapMs).toISOString()
+  for (const outcome of outcomes) {
+    if (!outcome.ok || !LOG_TYPE_SPECS[outcome.logType].timeField) continue
+    logTypes[outcome.logType] = {
+      end: settings.window.end.toISOString(),
+      idsFrom,
+      ...packIds(outcome.rememberedIds)
+    }
+  }
+  return { version: 1, tenantId: settings.tenantId, savedAt: now.toISOString(), runId, logTypes }
+}
