@@ -3,6 +3,7 @@ import { graphScope } from './clouds.js'
 import { createCredential, explainAuthError } from './auth/credential.js'
 import { errorMessage, UserError } from './errors.js'
 import { DEFAULT_TUNING, runExport, type ExportResult } from './export/run-export.js'
+import { createFindings } from './findings/create-findings.js'
 import { systemClock } from './graph/clock.js'
 import { createGraphTransport } from './graph/graph-transport.js'
 import { describeSettings, readSettings } from './inputs.js'
@@ -32,6 +33,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { settings, warnings } = readSettings({ now, env })
   for (const warning of warnings) core.warning(warning)
   core.debug(describeSettings(settings))
+  // Summary and manifest findings, computed from every record as it is written.
+  const findings = createFindings(settings)
 
   let result: ExportResult | undefined
   let artifact: UploadedArtifact | undefined
@@ -70,12 +73,18 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     result = await core.group(
       `Exporting ${settings.logTypes.join(', ')} from ${settings.window.start.toISOString()} to ${settings.window.end.toISOString()}`,
       () =>
-        runExport(settings, { transport, clock: systemClock, logger }, DEFAULT_TUNING, incremental?.plans)
+        runExport(
+          settings,
+          { transport, clock: systemClock, logger, observe: findings.observe },
+          DEFAULT_TUNING,
+          incremental?.plans
+        )
     )
 
     const manifest = buildManifest(settings, result, {
       tool: TOOL,
       generatedAt: new Date(),
+      findings: findings.result(),
       incremental: incremental && {
         stateKeyPrefix: incremental.keyPrefix,
         restoredKey: incremental.restoredKey ?? null,
@@ -109,7 +118,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Uploaded artifact ${artifact.id}${artifact.url ? `: ${artifact.url}` : ''}`)
     }
     setOutputs(settings, result, files, manifestPath, artifact)
-    if (incremental) await saveState(incremental, settings, result, env, now, artifact !== undefined || !settings.upload)
+    if (incremental)
+      await saveState(
+        incremental,
+        settings,
+        result,
+        env,
+        now,
+        artifact !== undefined || !settings.upload
+      )
   } catch (error) {
     fatal = errorMessage(error)
     throw error
@@ -119,7 +136,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       artifact,
       artifactNote,
       fatal,
-      runId: env.GITHUB_RUN_ID
+      runId: env.GITHUB_RUN_ID,
+      findings: result && findings.result()
     })
   }
 
@@ -145,7 +163,9 @@ async function saveState(
   delivered: boolean
 ): Promise<void> {
   if (!delivered) {
-    core.warning('Export state not saved: the artifact was not uploaded. The next run re-covers this window.')
+    core.warning(
+      'Export state not saved: the artifact was not uploaded. The next run re-covers this window.'
+    )
     return
   }
   try {

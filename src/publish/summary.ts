@@ -1,7 +1,10 @@
 import type { ExportResult } from '../export/run-export.js'
+import type { Findings } from '../findings/types.js'
 import type { Settings } from '../settings.js'
 import type { UploadedArtifact } from './artifact.js'
-import { escapeHtml } from './html.js'
+import { addFindings } from './summary-findings.js'
+import { Budget, SUMMARY_LIMIT_BYTES } from './summary-format.js'
+import { addHeader, addLogTypeTable, addProblems } from './summary-run.js'
 
 export interface SummaryInput {
   settings: Settings
@@ -12,63 +15,38 @@ export interface SummaryInput {
   runId?: string
   /** A failure that stopped the run before or during the export. */
   fatal?: string
+  /** What the records showed, from createFindings (absent when the export never ran). */
+  findings?: Findings
+  /** When the run started; the retention warning measures the window from here (default: window end). */
+  startedAt?: Date
+  /** Whole run, including sign-in and upload (default: the export's own duration). */
+  durationMs?: number
+  /** Byte limit for the whole summary (default 900 KiB, under GitHub's 1 MiB per step). */
+  maxBytes?: number
 }
 
-/** The step summary as GitHub-flavoured markdown with inline HTML where tables need it. */
+/**
+ * The step summary as GitHub-flavoured markdown with inline HTML. Everything
+ * the tenant controls is escaped (publish/html.ts). Sections are added in order
+ * of importance — outcome, failures, warnings, files, then findings — and stop
+ * at a row boundary when the next would pass the byte limit, saying so.
+ */
 export function renderSummary(input: SummaryInput): string {
-  const { settings, result } = input
-  const lines: string[] = []
-  lines.push('## Entra ID log export')
-  lines.push('')
-  lines.push(
-    `Window: **${settings.window.start.toISOString()}** to **${settings.window.end.toISOString()}** (end exclusive` +
-      `${settings.align !== 'none' ? `, aligned to the ${settings.align}` : ''}) · tenant \`${escapeHtml(settings.tenantId)}\` · cloud ${settings.cloud} · auth ${settings.auth}`
-  )
-  lines.push('')
-  if (input.fatal) {
-    lines.push(`> [!CAUTION]\n> ${escapeHtml(input.fatal)}`)
-    lines.push('')
-  }
-  if (result) {
-    lines.push(
-      '| Log type | Status | Rows | Files | Pages | Retries | Throttled | Duplicates dropped |'
+  const budget = new Budget(input.maxBytes ?? SUMMARY_LIMIT_BYTES)
+  addHeader(budget, input)
+  addProblems(budget, input)
+  addLogTypeTable(budget, input)
+  if (input.findings) {
+    const partial = new Set(
+      input.result?.logTypes.filter(t => t.status === 'failed').map(t => t.logType) ?? []
     )
-    lines.push('|---|---|--:|---|--:|--:|--:|--:|')
-    for (const t of result.logTypes) {
-      const files = t.files.map(f => `\`${escapeHtml(basename(f.path))}\``).join('<br>') || '—'
-      lines.push(
-        `| ${escapeHtml(t.title)} | ${t.status === 'ok' ? '✅ ok' : '❌ failed'} | ${t.rows} | ${files} | ` +
-          `${t.counters.pages} | ${t.counters.retries} | ${t.counters.throttled} | ${t.duplicatesDropped} |`
-      )
-    }
-    lines.push('')
-    const failed = result.logTypes.filter(t => t.status === 'failed')
-    if (failed.length > 0) {
-      lines.push('> [!WARNING]')
-      lines.push(
-        '> Some log types could not be exported. Their partial files are named `*.incomplete.*`.'
-      )
-      for (const t of failed)
-        lines.push(`> - **${escapeHtml(t.title)}**: ${escapeHtml(t.error ?? '')}`)
-      lines.push('')
-    }
+    addFindings(budget, input.findings, partial)
   }
-  if (input.artifact) {
-    const link = input.artifact.url
-      ? `[${escapeHtml(settings.artifactName)}](${input.artifact.url})`
-      : escapeHtml(settings.artifactName)
-    lines.push(`Artifact: ${link} (${input.artifact.size} bytes)`)
-    if (input.runId) {
-      lines.push('')
-      lines.push(`Download: \`gh run download ${input.runId} -n ${settings.artifactName}\``)
-    }
-  } else if (input.artifactNote) {
-    lines.push(`Artifact: ${escapeHtml(input.artifactNote)}`)
+  if (budget.cut > 0) {
+    budget.force(
+      `> [!NOTE]\n> ${budget.cut} rows or sections were cut to keep this summary under GitHub's 1 MiB limit. ` +
+        'The full findings are in `manifest.json` in the artifact.\n'
+    )
   }
-  lines.push('')
-  return lines.join('\n')
-}
-
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1)
+  return budget.toString()
 }

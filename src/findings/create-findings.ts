@@ -1,0 +1,99 @@
+import { LOG_TYPE_SPECS } from '../log-types.js'
+import type { LogTypeName, Settings } from '../settings.js'
+import { directoryAudits, provisioningEvents } from './audit.js'
+import type { Json } from './fields.js'
+import { userSignIns, workloadSignIns, type Collector } from './sign-ins.js'
+import { TimelineCounter } from './timeline.js'
+import { MAX_KEYS_PER_LIST } from './top-counter.js'
+import type { Findings, LogTypeFindings } from './types.js'
+
+export const TOP_N = 10
+
+export interface FindingsOptions {
+  topN?: number
+  maxKeysPerList?: number
+}
+
+export interface FindingsCollector {
+  /** Feed one written record; pass as ExportBoundary.observe. Never throws. */
+  observe(logType: LogTypeName, record: Json): void
+  /** The findings so far, as plain JSON (safe to call more than once). */
+  result(): Findings
+}
+
+/** One log type's findings without the parts every kind shares (distributes over the union). */
+type Breakdown = LogTypeFindings extends infer T
+  ? T extends LogTypeFindings
+    ? Omit<T, 'records' | 'timeline'>
+    : never
+  : never
+
+function breakdownFor(logType: LogTypeName, maxKeys: number): Collector<Breakdown> | undefined {
+  switch (logType) {
+    case 'service-principal-sign-ins':
+    case 'managed-identity-sign-ins':
+      return workloadSignIns(maxKeys)
+    case 'interactive-sign-ins':
+    case 'non-interactive-sign-ins':
+      return userSignIns(maxKeys)
+    case 'audit-logs':
+      return directoryAudits(maxKeys)
+    case 'provisioning-logs':
+      return provisioningEvents(maxKeys)
+    default:
+      // service-principal-activity is one row per principal: its count says enough.
+      return undefined
+  }
+}
+
+interface PerLogType {
+  records: number
+  breakdown?: Collector<Breakdown>
+  timeline?: TimelineCounter
+}
+
+/**
+ * Findings computed while the export streams, in memory bounded by the number
+ * of log types and `maxKeysPerList` (never by the number of records).
+ */
+export function createFindings(
+  settings: Pick<Settings, 'window' | 'logTypes'>,
+  options: FindingsOptions = {}
+): FindingsCollector {
+  const topN = options.topN ?? TOP_N
+  const maxKeys = options.maxKeysPerList ?? MAX_KEYS_PER_LIST
+  const perLogType = new Map<LogTypeName, PerLogType>()
+  const stateFor = (logType: LogTypeName): PerLogType => {
+    let state = perLogType.get(logType)
+    if (!state) {
+      const timeField = LOG_TYPE_SPECS[logType].timeField
+      state = {
+        records: 0,
+        breakdown: breakdownFor(logType, maxKeys),
+        timeline: timeField ? new TimelineCounter(settings.window, timeField) : undefined
+      }
+      perLogType.set(logType, state)
+    }
+    return state
+  }
+  // Every requested log type appears in the findings, with zeros when it had no records.
+  for (const logType of settings.logTypes) stateFor(logType)
+
+  return {
+    observe(logType, record) {
+      const state = stateFor(logType)
+      state.records++
+      state.timeline?.add(record)
+      state.breakdown?.add(record)
+    },
+    result() {
+      const logTypes: Findings['logTypes'] = {}
+      for (const [logType, state] of perLogType) {
+        const breakdown: Breakdown = state.breakdown?.result(topN) ?? { kind: 'count' }
+        const shared = { records: state.records, timeline: state.timeline?.result() }
+        logTypes[logType] = { ...breakdown, ...shared }
+      }
+      return { schemaVersion: 1, topN, maxKeysPerList: maxKeys, logTypes }
+    }
+  }
+}
