@@ -137,7 +137,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       artifactNote,
       fatal,
       runId: env.GITHUB_RUN_ID,
-      findings: result && findings.result()
+      findings: result && findings.result(),
+      startedAt: now,
+      durationMs: Date.now() - now.getTime()
     })
   }
 

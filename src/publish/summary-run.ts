@@ -104,6 +104,20 @@ function collectWarnings(input: SummaryInput): string[] {
     )
   }
   for (const t of result?.logTypes ?? []) {
+    const lost = t.continuity?.lostRange
+    if (lost) {
+      warnings.push(
+        `**${escapeInline(t.title)}**: the previous export ended ${utc(lost.start)}; records from ${utc(lost.start)} to ${utc(lost.end)} ` +
+          (lost.retention === 'premium'
+            ? "are past Entra's 30-day retention and are lost for good."
+            : 'are past the 7-day retention of tenants without Entra ID P1/P2 and are lost if this tenant has no P1/P2.')
+      )
+    }
+    if (t.continuity?.status === 'first-run' && settings.incremental) {
+      warnings.push(
+        `**${escapeInline(t.title)}**: no saved state from an earlier run, so continuity with earlier exports is not proven; this run read from \`since\`.`
+      )
+    }
     if (t.status === 'failed' && t.rows > 0) {
       warnings.push(
         `**${escapeInline(t.title)}** is partial: ${count(t.rows)} rows were kept in files named \`*.incomplete.*\`; do not treat them as the whole window.`
@@ -123,6 +137,45 @@ function collectWarnings(input: SummaryInput): string[] {
     )
   }
   return warnings
+}
+
+/** Incremental runs: how each log type's window joins the previous run's. */
+export function addContinuityTable(budget: Budget, input: SummaryInput): void {
+  const rows = (input.result?.logTypes ?? []).filter(t => t.continuity && t.window)
+  if (rows.length === 0) return
+  budget.force('### Continuity with the previous run\n')
+  addTable(
+    budget,
+    [
+      'Log type',
+      'Continuity',
+      'Previous end',
+      'This run read from',
+      'Overlap re-read',
+      'Late records found',
+      'Already exported, suppressed'
+    ],
+    rows.map(t => {
+      const c = t.continuity!
+      const overlap = c.previousEnd
+        ? duration(c.previousEnd.getTime() - t.window!.start.getTime())
+        : '—'
+      return [
+        escapeInline(t.title),
+        c.status === 'continued'
+          ? '✅ continued'
+          : c.status === 'gap'
+            ? '❌ gap (retention)'
+            : '⚠️ first run',
+        c.previousEnd ? utc(c.previousEnd) : '—',
+        utc(t.window!.start),
+        overlap,
+        count(c.lateRecords),
+        count(c.previouslyExported)
+      ]
+    }),
+    ['l', 'l', 'l', 'l', 'r', 'r', 'r']
+  )
 }
 
 export function addLogTypeTable(budget: Budget, input: SummaryInput): void {

@@ -4,7 +4,7 @@ import type { Settings } from '../settings.js'
 import type { UploadedArtifact } from './artifact.js'
 import { addFindings } from './summary-findings.js'
 import { Budget, SUMMARY_LIMIT_BYTES } from './summary-format.js'
-import { addHeader, addLogTypeTable, addProblems } from './summary-run.js'
+import { addContinuityTable, addHeader, addLogTypeTable, addProblems } from './summary-run.js'
 
 export interface SummaryInput {
   settings: Settings
@@ -36,6 +36,7 @@ export function renderSummary(input: SummaryInput): string {
   addHeader(budget, input)
   addProblems(budget, input)
   addLogTypeTable(budget, input)
+  addContinuityTable(budget, input)
   if (input.findings) {
     const partial = new Set(
       input.result?.logTypes.filter(t => t.status === 'failed').map(t => t.logType) ?? []
