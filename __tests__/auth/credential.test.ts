@@ -1,5 +1,4 @@
 import {
-  AzureCliCredential,
   ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
@@ -22,6 +21,7 @@ import {
   type RecordingLogger,
   type TestCertificates
 } from './fixtures.js'
+import { AzureCliSessionCredential } from '../../src/auth/azure-cli.js'
 
 interface TestBoundary extends AuthBoundary {
   masked: string[]
@@ -95,13 +95,13 @@ describe('createCredential', () => {
     expect(boundary.idTokenRequests).toEqual([])
   })
 
-  it('azure-cli: an AzureCliCredential', () => {
+  it('azure-cli: a credential that asks az for the session token', () => {
     const credential = createCredential(
       makeSettings({ auth: 'azure-cli', clientSecret: undefined }),
       testBoundary()
     )
     expect(credential.kind).toBe('azure-cli')
-    expect(credential.inner).toBeInstanceOf(AzureCliCredential)
+    expect(credential.inner).toBeInstanceOf(AzureCliSessionCredential)
   })
 })
 

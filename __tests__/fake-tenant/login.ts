@@ -39,6 +39,10 @@ export interface FakeLogin {
   tokens: TokenRegistry
   /** Token requests refused, by AADSTS code. */
   refused: Record<string, number>
+  /** Every request received (`GET /tenant/v2.0/.well-known/...`), in order. */
+  requests: string[]
+  /** Every access token issued, in order (masking tests look for them in the output). */
+  issued: string[]
   options: LoginOptions
   close(): Promise<void>
 }
@@ -62,6 +66,8 @@ export async function startLogin(
   tokens = new TokenRegistry()
 ): Promise<FakeLogin> {
   const refused: Record<string, number> = {}
+  const requests: string[] = []
+  const issued: string[] = []
   let base = ''
 
   const knownTenant = (t: string): boolean =>
@@ -155,18 +161,28 @@ export async function startLogin(
           `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found.]`
         )
       }
-      const cert = new X509Certificate(app.certificatePem)
-      const v = verifyJwt(assertion, cert.publicKey)
-      const header = typeof v === 'string' ? {} : v.header
+      // Like Entra: find the registered key by the assertion's thumbprint, then check the signature.
+      const header = jwtHeader(parts[0])
       const thumbOk =
         header.x5t === thumbprint(app.certificatePem, 'sha1') ||
         header['x5t#S256'] === thumbprint(app.certificatePem, 'sha256')
-      if (typeof v === 'string' || !thumbOk) {
+      if (!thumbOk) {
+        const x5t = header['x5t#S256'] ?? header.x5t
+        const used = Buffer.from(String(x5t), 'base64url').toString('hex').toUpperCase()
         throw new AadError(
           401,
           'invalid_client',
           700027,
-          `Client assertion failed signature validation. (${typeof v === 'string' ? v : 'thumbprint does not match a registered certificate'})`
+          `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${used}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`
+        )
+      }
+      const v = verifyJwt(assertion, new X509Certificate(app.certificatePem).publicKey)
+      if (typeof v === 'string') {
+        throw new AadError(
+          401,
+          'invalid_client',
+          700027,
+          `Client assertion failed signature validation. (${v})`
         )
       }
       if (!audiences(tenant).has(String(claims.aud))) {
@@ -268,17 +284,19 @@ export async function startLogin(
     }
     const mode = authenticate(tenant, form, app)
     const lifetime = opts.tokenLifetimeSec ?? 3600
-    const issued = tokens.issue(opts.tenantId, app.clientId, mode, lifetime)
+    const token = tokens.issue(opts.tenantId, app.clientId, mode, lifetime).token
+    issued.push(token)
     sendJson(res, 200, {
       token_type: 'Bearer',
       expires_in: lifetime,
       ext_expires_in: lifetime,
-      access_token: issued.token
+      access_token: token
     })
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base)
+    requests.push(`${req.method ?? 'GET'} ${url.pathname}`)
     const segs = url.pathname.split('/').filter(Boolean)
     const tenant = segs[0] ?? ''
     const rest = segs.slice(1).join('/')
@@ -332,7 +350,24 @@ export async function startLogin(
 
   const server = await listen(handle, tls)
   base = server.url
-  return { url: server.url, tokens, refused, options: opts, close: () => server.close() }
+  return {
+    url: server.url,
+    tokens,
+    refused,
+    requests,
+    issued,
+    options: opts,
+    close: () => server.close()
+  }
+}
+
+function jwtHeader(part: string): Record<string, unknown> {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+    return typeof header === 'object' && header !== null ? (header as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
 }
 
 /** Public key of a PEM certificate, for tests that need it. */

@@ -28,6 +28,10 @@ export interface FakeOidc {
   /** Mutable: tests change subject/lifetime between runs. */
   options: OidcOptions
   tokensMinted: number
+  /** Every ID token minted, in order (masking tests look for them in the output). */
+  minted: string[]
+  /** Every request received (`GET /token`), in order. */
+  requests: string[]
   /** Mint a token directly (tests that build assertions without the HTTP round trip). */
   mint(audience: string, overrides?: Record<string, unknown>): string
   close(): Promise<void>
@@ -50,13 +54,15 @@ export async function startOidc(
     publicKey,
     options,
     tokensMinted: 0,
+    minted: [],
+    requests: [],
     mint(audience, overrides = {}) {
       const now = Math.floor(Date.now() / 1000)
       const o = state.options
       const repository = o.repository ?? 'octo-org/octo-repo'
       const ref = o.ref ?? 'refs/heads/main'
       state.tokensMinted++
-      return signJwt(
+      const token = signJwt(
         { alg: 'RS256', kid, x5t: kid },
         {
           jti: randomUUID(),
@@ -83,12 +89,15 @@ export async function startOidc(
         },
         privateKey
       )
+      state.minted.push(token)
+      return token
     },
     close: async () => undefined
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', base)
+    state.requests.push(`${req.method ?? 'GET'} ${url.pathname}`)
     if (url.pathname === '/.well-known/openid-configuration') {
       return sendJson(res, 200, {
         issuer: state.issuer,

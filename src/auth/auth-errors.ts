@@ -1,6 +1,7 @@
 import { graphScope } from '../clouds.js'
 import { UserError } from '../errors.js'
 import type { Settings } from '../settings.js'
+import { parseCertificatePem } from './certificate-pem.js'
 import type { AssertionClaims } from './oidc-assertion.js'
 
 export interface AuthErrorContext {
@@ -54,7 +55,10 @@ const BY_CODE: Record<string, Explainer> = {
   '7002138': explainNoFederatedMatch,
   '700024': explainExpiredAssertion,
   '700027': (text, s, _c, code) => {
-    const thumbprint = /Thumbprint of key used by client:\s*'([0-9A-Fa-f]+)'/.exec(text)?.[1]
+    // The SHA-1 thumbprint is what the portal lists; Entra may quote the SHA-256 one.
+    const thumbprint =
+      certificateThumbprint(s) ??
+      /Thumbprint of key used by client:\s*'([0-9A-Fa-f]+)'/.exec(text)?.[1]
     return (
       `Entra ID could not verify the certificate-signed assertion for app ${s.clientId} (${code}). ` +
       'Upload the public part of the certificate in the client-certificate input' +
@@ -195,6 +199,49 @@ function explainCloudMismatch(_t: string, s: Settings, _c: AuthErrorContext, cod
     `(${code}). The Graph endpoint must belong to the same cloud as the login endpoint: check ` +
     'the cloud, graph-endpoint and authority-host inputs.'
   )
+}
+
+/**
+ * MSAL reads the tenant's OpenID configuration before asking for a token and
+ * reports any failure there as endpoints_resolution_error, dropping Entra's
+ * answer: an unknown tenant (AADSTS90002) then looks like an unreachable host.
+ * One request for that document tells the two apart. Returns Entra's error
+ * description when it gave one.
+ */
+export async function probeOpenIdConfiguration(
+  settings: Pick<Settings, 'authorityHost' | 'tenantId'>,
+  fetchImpl: typeof fetch = fetch
+): Promise<string | undefined> {
+  const url =
+    `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}` +
+    '/v2.0/.well-known/openid-configuration'
+  try {
+    const response = await fetchImpl(url, { signal: AbortSignal.timeout(10_000) })
+    if (response.ok) return undefined
+    const body = (await response.json()) as { error_description?: unknown }
+    const description = body.error_description
+    return typeof description === 'string' && /AADSTS\d+/.test(description)
+      ? description
+      : undefined
+  } catch {
+    return undefined // unreachable, or not JSON: the network explanation stands
+  }
+}
+
+/** True when MSAL could not load the authority's metadata (see probeOpenIdConfiguration). */
+export function isEndpointResolutionError(error: unknown): boolean {
+  return causeChain(error).some(
+    e => e instanceof Error && /endpoints_resolution_error/.test(e.message)
+  )
+}
+
+function certificateThumbprint(s: Settings): string | undefined {
+  if (s.auth !== 'certificate' || s.clientCertificate === undefined) return undefined
+  try {
+    return parseCertificatePem(s.clientCertificate).thumbprint
+  } catch {
+    return undefined
+  }
 }
 
 function causeChain(error: unknown): unknown[] {

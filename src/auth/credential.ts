@@ -1,5 +1,4 @@
 import {
-  AzureCliCredential,
   ClientAssertionCredential,
   ClientCertificateCredential,
   ClientSecretCredential,
@@ -11,7 +10,12 @@ import { CLOUD_ENDPOINTS } from '../clouds.js'
 import { UserError, errorMessage } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { AuthMode, Settings } from '../settings.js'
-import { explainAuthError } from './auth-errors.js'
+import {
+  explainAuthError,
+  isEndpointResolutionError,
+  probeOpenIdConfiguration
+} from './auth-errors.js'
+import { AzureCliSessionCredential } from './azure-cli.js'
 import { parseCertificatePem } from './certificate-pem.js'
 import {
   createOidcAssertionProvider,
@@ -89,7 +93,7 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
     }
     case 'azure-cli':
       // az uses the cloud and authority it was logged in with, not authority-host.
-      inner = new AzureCliCredential({ tenantId, processTimeoutInMs: AZ_TIMEOUT_MS })
+      inner = new AzureCliSessionCredential({ tenantId, timeoutMs: AZ_TIMEOUT_MS })
       break
   }
   return maskingCredential(inner, {
@@ -156,7 +160,15 @@ class MaskingCredential implements ExportCredential {
     } catch (error) {
       const { settings, boundary, assertionClaims } = this.options
       boundary.logger.debug(`Token request (${this.kind}) failed: ${errorMessage(error)}`)
-      throw explainAuthError(error, settings, { assertion: assertionClaims?.() })
+      let reason = error
+      if (this.kind !== 'azure-cli' && isEndpointResolutionError(error)) {
+        const answer = await probeOpenIdConfiguration(settings)
+        if (answer !== undefined) {
+          boundary.logger.debug(`The login endpoint's OpenID configuration answered: ${answer}`)
+          reason = new Error(answer, { cause: error })
+        }
+      }
+      throw explainAuthError(reason, settings, { assertion: assertionClaims?.() })
     }
     if (token !== null && token.token !== this.lastToken) {
       this.options.boundary.mask(token.token)

@@ -7,6 +7,7 @@ export {
   type MaskingOptions
 } from './credential.js'
 export { explainAuthError, type AuthErrorContext } from './auth-errors.js'
+export { AzureCliSessionCredential, type AzureCliOptions } from './azure-cli.js'
 export { parseCertificatePem, type CertificatePem } from './certificate-pem.js'
 export {
   createOidcAssertionProvider,

@@ -225,13 +225,18 @@ async function finishJob(
   // Newest range first: the files read newest to oldest, like Graph itself.
   const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
   const { plan } = job
-  const merged = await mergeChainFiles(ordered.map(chain => chain.tmpPath), new IdSet(), writer, {
-    timeField: spec.timeField,
-    alreadyExported: plan?.alreadyExported,
-    previousEndMs: plan?.previousEnd?.getTime(),
-    rememberFromMs: plan?.rememberFrom,
-    observe: record => boundary.observe?.(spec.name, record)
-  })
+  const merged = await mergeChainFiles(
+    ordered.map(chain => chain.tmpPath),
+    new IdSet(),
+    writer,
+    {
+      timeField: spec.timeField,
+      alreadyExported: plan?.alreadyExported,
+      previousEndMs: plan?.previousEnd?.getTime(),
+      rememberFromMs: plan?.rememberFrom,
+      observe: record => boundary.observe?.(spec.name, record)
+    }
+  )
   const written = await writer.close()
   const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   for (const chain of job.chains) {

@@ -60,7 +60,10 @@ export function buildManifest(
           error: t.error,
           complete: t.status === 'ok',
           request: t.request,
-          window: t.window && { start: t.window.start.toISOString(), end: t.window.end.toISOString() },
+          window: t.window && {
+            start: t.window.start.toISOString(),
+            end: t.window.end.toISOString()
+          },
           continuity: t.continuity && {
             status: t.continuity.status,
             previousEnd: t.continuity.previousEnd?.toISOString() ?? null,
