@@ -5,12 +5,12 @@
  * in a message.
  */
 import * as core from '@actions/core'
-import { X509Certificate, createPrivateKey } from 'node:crypto'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { parseCertificatePem } from './auth/certificate-pem.js'
 import { CLOUD_ENDPOINTS } from './clouds.js'
 import { InputDefaults, Inputs, type InputName } from './constants.js'
-import { UserError, errorMessage } from './errors.js'
+import { UserError } from './errors.js'
 import {
   AUTH_MODES,
   CLOUDS,
@@ -350,59 +350,16 @@ function maskCertificate(pem: string): void {
 }
 
 /**
- * Checks the PEM the way the credential will use it, so a bad certificate fails
- * here with a fix rather than as an opaque token error. Returns warnings.
+ * Checks the PEM the way the credential will use it (auth/certificate-pem.ts),
+ * so a bad certificate fails here, before any network call, with a fix rather
+ * than as an opaque token error. Returns warnings.
  */
 function validateCertificate(pem: string, now: Date): string[] {
-  const name = Inputs.ClientCertificate
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
-    throw new UserError(
-      `Input '${name}' holds an encrypted private key; it must be unencrypted. Decrypt it with ` +
-        '`openssl pkey -in key.pem -out key-decrypted.pem` (or `openssl pkcs8 -topk8 -nocrypt ' +
-        '-in key.pem -out key-decrypted.pem`) and store the decrypted key and the certificate ' +
-        'together in the secret.'
-    )
-  }
-  const blocks = pem.match(PEM_BLOCK_RE) ?? []
-  const keyBlock = blocks.find(b => /^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(b))
-  const certBlock = blocks.find(b => b.startsWith('-----BEGIN CERTIFICATE-----'))
-  if (keyBlock === undefined || certBlock === undefined) {
-    const missing = [
-      keyBlock === undefined ? 'a -----BEGIN PRIVATE KEY----- block' : '',
-      certBlock === undefined ? 'a -----BEGIN CERTIFICATE----- block' : ''
-    ].filter(Boolean)
-    throw new UserError(
-      `Input '${name}' must be PEM text holding both the private key and the certificate; ` +
-        `it lacks ${missing.join(' and ')}. From a .pfx file: ` +
-        '`openssl pkcs12 -in cert.pfx -nodes -out cert.pem`.'
-    )
-  }
-  let certificate: X509Certificate
-  try {
-    certificate = new X509Certificate(certBlock)
-  } catch (error) {
-    throw new UserError(`Input '${name}': the CERTIFICATE block does not parse.`, { cause: error })
-  }
-  let matches: boolean
-  try {
-    matches = certificate.checkPrivateKey(createPrivateKey(keyBlock))
-  } catch (error) {
-    // The crypto message never contains key material, but keep it out of the text anyway.
-    throw new UserError(`Input '${name}': the PRIVATE KEY block does not parse.`, {
-      cause: new Error(errorMessage(error))
-    })
-  }
-  if (!matches) {
-    throw new UserError(
-      `Input '${name}': the private key does not belong to the certificate ` +
-        `(thumbprint ${certificate.fingerprint}). Put the matching key and certificate together.`
-    )
-  }
-  const expires = new Date(certificate.validTo)
-  if (expires.getTime() < now.getTime()) {
+  const certificate = parseCertificatePem(pem)
+  if (certificate.validTo.getTime() < now.getTime()) {
     return [
-      `The certificate in '${name}' (thumbprint ${certificate.fingerprint}) expired on ` +
-        `${formatInstant(expires)}; Entra ID will likely reject it.`
+      `The certificate in '${Inputs.ClientCertificate}' (thumbprint ${certificate.thumbprint}) expired on ` +
+        `${formatInstant(certificate.validTo)}; Entra ID will likely reject it.`
     ]
   }
   return []

@@ -287,15 +287,20 @@ describe('auth', () => {
 
   it('rejects a PEM without the key or the certificate', () => {
     setInputs({ ...base, 'client-certificate': pem.certOnly })
-    expectUserError(() => read(), 'lacks a -----BEGIN PRIVATE KEY----- block', 'openssl pkcs12')
+    expectUserError(() => read(), 'client-certificate', 'found CERTIFICATE', 'openssl pkcs12')
     clearInputs()
     setInputs({ ...base, 'client-certificate': pem.keyOnly })
-    expectUserError(() => read(), 'lacks a -----BEGIN CERTIFICATE----- block')
+    expectUserError(
+      () => read(),
+      'client-certificate',
+      'found PRIVATE KEY',
+      '-----BEGIN CERTIFICATE-----'
+    )
   })
 
   it('rejects a key that does not belong to the certificate', () => {
     setInputs({ ...base, 'client-certificate': pem.mismatched })
-    expectUserError(() => read(), 'does not belong to the certificate')
+    expectUserError(() => read(), 'does not belong to any certificate')
   })
 })
 

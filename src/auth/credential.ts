@@ -66,12 +66,6 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
       boundary.logger.debug(
         `Using certificate ${certificate.thumbprint}, valid until ${certificate.validTo.toISOString()}`
       )
-      if (certificate.validTo.getTime() < Date.now()) {
-        boundary.logger.warning(
-          `The certificate in client-certificate (thumbprint ${certificate.thumbprint}) expired on ` +
-            `${certificate.validTo.toISOString()}; Entra ID will reject it.`
-        )
-      }
       // In memory only: the key is never written to disk. No x5c header, since
       // the certificate is registered on the app rather than trusted by issuer.
       inner = new ClientCertificateCredential(
