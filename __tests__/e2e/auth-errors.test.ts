@@ -165,7 +165,7 @@ describe('problems found before any request', () => {
       'client-certificate': readFileSync(tenant.encryptedCertificatePath, 'utf8')
     })
     const message = expectOneError(result)
-    expect(message).toContain("'client-certificate' holds an encrypted private key")
+    expect(message).toContain('client-certificate input holds an encrypted private key')
     expect(message).toContain('openssl')
     expectNoNetwork(tenant)
   })
@@ -177,7 +177,7 @@ describe('problems found before any request', () => {
       'client-certificate': tenant.pki.clientCertPem
     })
     const message = expectOneError(result)
-    expect(message).toContain('-----BEGIN PRIVATE KEY----- block')
+    expect(message).toContain('client-certificate input must be a PEM with exactly one private key')
     expectNoNetwork(tenant)
   })
 })
