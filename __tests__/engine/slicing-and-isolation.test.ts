@@ -50,6 +50,23 @@ describe('adaptive time slices', () => {
   })
 })
 
+describe('progress', () => {
+  it('logs how far each running log type has got while a long export runs', async () => {
+    const tenant = await startFakeTenant({ now: NOW, graph: { throttle: false, latencyMs: 60 } })
+    try {
+      const settings = testSettings(tenant, { pageSize: 20, maxConcurrency: 1 })
+      const { logger } = await exportWith(tenant, settings, {
+        ...FAST_TUNING,
+        progressIntervalMs: 100
+      })
+      const progress = logger.lines.filter(l => /Directory audit logs: \d+ records so far/.test(l))
+      expect(progress.length).toBeGreaterThan(1)
+    } finally {
+      await tenant.stop()
+    }
+  })
+})
+
 describe('one failing log type does not stop the others', () => {
   it('a 403 without permission fails that log type with the fix, keeps the rest exact', async () => {
     const tenant = await startFakeTenant({

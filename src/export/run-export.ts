@@ -42,12 +42,15 @@ export interface ExportTuning {
   windowMs: number
   /** Smallest time range worth a chain of its own. */
   minSplitMs: number
+  /** How often to log each running log type's progress. */
+  progressIntervalMs: number
 }
 
 export const DEFAULT_TUNING: ExportTuning = {
   retryPolicy: DEFAULT_RETRY_POLICY,
   windowMs: THROTTLE_WINDOW_MS,
-  minSplitMs: 60_000
+  minSplitMs: 60_000,
+  progressIntervalMs: 30_000
 }
 
 export type LogTypeStatus = 'ok' | 'failed'
@@ -123,12 +126,22 @@ export async function runExport(
       }
       jobs.push(await createJob(spec, settings, boundary, tuning, pacer, tmp, plans[name]))
     }
-    await runScheduler(jobs, {
-      targetChains: settings.maxConcurrency + 1,
-      minSplitMs: tuning.minSplitMs,
-      minSplitRecords: settings.pageSize,
-      onJobDone: job => finishJob(job as ExportJob, settings, boundary, results)
-    })
+    // Big tenants take hours: say how far each log type has got, now and then.
+    const progress = setInterval(
+      () => reportProgress(jobs as ExportJob[], results, boundary),
+      tuning.progressIntervalMs
+    )
+    progress.unref()
+    try {
+      await runScheduler(jobs, {
+        targetChains: settings.maxConcurrency + 1,
+        minSplitMs: tuning.minSplitMs,
+        minSplitRecords: settings.pageSize,
+        onJobDone: job => finishJob(job as ExportJob, settings, boundary, results)
+      })
+    } finally {
+      clearInterval(progress)
+    }
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }
@@ -277,6 +290,23 @@ async function finishJob(
   })
   if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
+}
+
+function reportProgress(
+  jobs: ExportJob[],
+  results: Map<LogTypeName, LogTypeResult>,
+  boundary: ExportBoundary
+): void {
+  for (const job of jobs) {
+    if (results.has(job.spec.name)) continue
+    const kept = job.chains.reduce((sum, chain) => sum + chain.kept, 0)
+    const running = job.chains.filter(chain => !chain.done).length
+    const c = job.counters
+    boundary.logger.info(
+      `${job.spec.title}: ${kept} records so far (${c.pages} pages, ${running} of ${job.chains.length} time slices running, ` +
+        `${c.retries} retries, ${c.throttled} throttled).`
+    )
+  }
 }
 
 function describeFailure(error: unknown): string {
