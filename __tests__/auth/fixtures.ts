@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CLOUD_ENDPOINTS } from '../../src/clouds.js'
-import type { Logger } from '../../src/logger.js'
 import type { Settings } from '../../src/settings.js'
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
@@ -42,19 +41,7 @@ export function makeSettings(overrides: Partial<Settings> = {}): Settings {
   }
 }
 
-export interface RecordingLogger extends Logger {
-  lines: string[]
-}
-
-export function recordingLogger(): RecordingLogger {
-  const lines: string[] = []
-  return {
-    lines,
-    debug: m => lines.push(`debug: ${m}`),
-    info: m => lines.push(`info: ${m}`),
-    warning: m => lines.push(`warning: ${m}`)
-  }
-}
+export { recordingLogger, type RecordingLogger } from '../support/recording-logger.js'
 
 /** An unsigned JWT shaped like a GitHub Actions ID token (the cache only reads claims). */
 export function githubIdToken(claims: Record<string, unknown>): string {

@@ -11,9 +11,9 @@ import { graphScope } from '../../src/clouds.js'
 import { DEFAULT_TUNING, runExport, type ExportResult } from '../../src/export/run-export.js'
 import { systemClock } from '../../src/graph/clock.js'
 import { createGraphTransport } from '../../src/graph/graph-transport.js'
-import type { Logger } from '../../src/logger.js'
 import type { LogTypeName, Settings } from '../../src/settings.js'
 import type { FakeTenant } from '../fake-tenant/index.js'
+import { recordingLogger, type RecordingLogger } from './recording-logger.js'
 
 export function testSettings(tenant: FakeTenant, overrides: Partial<Settings> = {}): Settings {
   const window = overrides.window ?? tenant.dataset.window
@@ -49,20 +49,6 @@ export function testSettings(tenant: FakeTenant, overrides: Partial<Settings> = 
   }
 }
 
-export interface Captured extends Logger {
-  lines: string[]
-}
-
-export function captureLogger(): Captured {
-  const lines: string[] = []
-  return {
-    lines,
-    debug: m => lines.push(`debug: ${m}`),
-    info: m => lines.push(`info: ${m}`),
-    warning: m => lines.push(`warning: ${m}`)
-  }
-}
-
 /** Fast retries: the simulated tenant's faults need no real waiting. */
 export const FAST_TUNING = {
   ...DEFAULT_TUNING,
@@ -79,8 +65,8 @@ export async function exportWith(
   tenant: FakeTenant,
   settings: Settings,
   tuning = FAST_TUNING
-): Promise<{ result: ExportResult; logger: Captured }> {
-  const logger = captureLogger()
+): Promise<{ result: ExportResult; logger: RecordingLogger }> {
+  const logger = recordingLogger()
   const credential = createCredential(settings, {
     getIDToken: () => Promise.reject(new Error('no OIDC in this test')),
     mask: () => {},
