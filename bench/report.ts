@@ -1,0 +1,174 @@
+/** Prints the benchmark's one table, the machine and the goals of issue 5. */
+import * as os from 'node:os'
+import type { ChildMode } from './export-child.js'
+import type { Scenario } from './run.js'
+
+export interface Measured {
+  scenario: Scenario
+  mode: ChildMode
+  /** Records the window holds (the dataset's expected ids). */
+  records: number
+  /** Rows read back from the exporter's CSV files. */
+  rows: number
+  /** Pages a perfect exporter needs: ceil(records / page-size) per log type. */
+  minPages: number
+  /** As the simulated Graph counted them: every request, pages served, 429s from its throttle. */
+  requests: number
+  pages: number
+  throttled: number
+  seconds: number
+  idealSeconds?: number
+  peakRssMb: number
+  /** Peaks of process.memoryUsage() in the child, MiB. */
+  memory?: Record<'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers', number>
+  exact: boolean
+  problems: string[]
+}
+
+export interface ReportMeta {
+  command: string
+  /** Peak RSS of a child that only signs in: part of every figure in the RSS column. */
+  floorMb: number
+  totalSeconds: number
+  notes: string[]
+}
+
+const NAMES: Record<ChildMode, string> = {
+  ours: 'ours',
+  sequential: 'sequential SDK baseline',
+  naive: 'naive in-memory baseline',
+  idle: 'idle'
+}
+
+/** Peak RSS may grow by about the id set's size from 100k to 1M (~16 B / 0.6 load per id), not more. */
+const FLAT_GROWTH_MB = 50
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US')
+
+export function printReport(results: Measured[], meta: ReportMeta): boolean {
+  const cpus = os.cpus()
+  console.log(
+    `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`
+  )
+  console.log(`Command: ${meta.command}`)
+  console.log('')
+
+  const header = [
+    'scenario',
+    'exporter',
+    'records',
+    'pages',
+    'requests',
+    '429s',
+    'wall s',
+    'ideal s',
+    'efficiency',
+    'speed-up',
+    'records/s',
+    'peak RSS MB',
+    'exact'
+  ]
+  const rows = results.map(r => {
+    const baseline = results.find(b => b.scenario === r.scenario && b.mode !== 'ours')
+    const speedUp =
+      r.mode === 'ours' && baseline ? `${(baseline.seconds / r.seconds).toFixed(1)}×` : ''
+    return [
+      r.mode === 'ours' ? r.scenario.title : '',
+      NAMES[r.mode],
+      int(r.records),
+      int(r.pages),
+      int(r.requests),
+      int(r.throttled),
+      r.seconds.toFixed(1),
+      r.idealSeconds === undefined ? '—' : r.idealSeconds.toFixed(1),
+      r.idealSeconds === undefined ? '—' : (r.idealSeconds / r.seconds).toFixed(2),
+      speedUp,
+      int(r.rows / r.seconds),
+      r.peakRssMb.toFixed(0),
+      r.exact ? '✓' : '✗'
+    ]
+  })
+  printTable([header, ...rows])
+  console.log('')
+  for (const note of meta.notes) console.log(`- ${note}`)
+  console.log(
+    `- ideal s = pages a perfect exporter needs (records / page-size per log type) / rate per second; ` +
+      `efficiency = ideal / wall. pages, requests and 429s are the simulated Graph's own counters.`
+  )
+  console.log(
+    `- Each export runs alone in a child process against its own simulated tenant; wall time starts ` +
+      `after sign-in. Peak RSS is the child's maxRSS and includes ${meta.floorMb.toFixed(0)} MB of ` +
+      `Node + bundled exporter + credential that a child which only signs in already has ` +
+      `(the child is bundled with ncc and run by plain node, as dist/ ships).`
+  )
+
+  for (const r of results.filter(m => !m.scenario.paced && m.memory)) {
+    const m = r.memory!
+    console.log(
+      `- ${r.scenario.id} ${r.mode}: V8 heap peak ${m.heapTotal.toFixed(0)} MB ` +
+        `(${m.heapUsed.toFixed(0)} used), external ${m.external.toFixed(0)} MB (sampled every 20 ms).`
+    )
+  }
+  console.log('')
+  console.log('Goals (issue 5):')
+  const ours = (id: string): Measured | undefined =>
+    results.find(r => r.scenario.id === id && r.mode === 'ours')
+  const baselineOf = (id: string): Measured | undefined =>
+    results.find(r => r.scenario.id === id && r.mode !== 'ours')
+  const goal = (met: boolean, text: string): void => console.log(`  ${met ? '✓' : '✗'} ${text}`)
+  for (const id of ['slow', 'skew']) {
+    const r = ours(id)
+    if (r?.idealSeconds) {
+      const efficiency = r.idealSeconds / r.seconds
+      goal(efficiency >= 0.9, `${r.scenario.title}: efficiency ${efficiency.toFixed(2)} >= 0.9`)
+    }
+  }
+  const slow = ours('slow')
+  const slowBaseline = baselineOf('slow')
+  if (slow && slowBaseline) {
+    const speedUp = slowBaseline.seconds / slow.seconds
+    goal(
+      speedUp >= 3,
+      `${slow.scenario.title}: ${speedUp.toFixed(1)}× the sequential baseline >= 3×`
+    )
+  }
+  const paced = results.filter(r => r.mode === 'ours' && r.scenario.paced)
+  if (paced.length > 0) {
+    const throttled = paced.reduce((sum, r) => sum + r.throttled, 0)
+    goal(throttled === 0, `ours at rate-limit = the throttle: ${throttled} 429s (want 0)`)
+  }
+  const small = ours('scale-100k')
+  const large = ours('scale-1000k')
+  if (large) goal(large.peakRssMb < 200, `peak RSS at 1M ${large.peakRssMb.toFixed(0)} MB < 200 MB`)
+  if (small && large) {
+    const growth = large.peakRssMb - small.peakRssMb
+    goal(
+      growth < FLAT_GROWTH_MB,
+      `flat memory: +${growth.toFixed(0)} MB from 100k to 1M (< ${FLAT_GROWTH_MB} MB; the id set alone is ~27-40 MB at 1M)`
+    )
+  }
+
+  const failures = results.filter(r => !r.exact)
+  console.log('')
+  if (failures.length === 0) {
+    console.log(
+      `✓ Every export exact (${results.length} exports checked against the dataset's ids).`
+    )
+  } else {
+    for (const r of failures) for (const p of r.problems) console.log(`✗ ${r.scenario.id}: ${p}`)
+  }
+  console.log(`Total run time: ${meta.totalSeconds.toFixed(0)} s`)
+  return failures.length === 0
+}
+
+function printTable(table: string[][]): void {
+  const widths = table[0].map((_, i) => Math.max(...table.map(row => row[i].length)))
+  const line = (row: string[]): string =>
+    `| ${row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`
+  console.log(line(table[0]))
+  console.log(
+    `|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`
+  )
+  for (const row of table.slice(1)) console.log(line(row))
+}
