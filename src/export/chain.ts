@@ -6,6 +6,7 @@ import type { TimeWindow } from '../settings.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
 import { fetchPage, type FetchContext } from '../graph/page-fetcher.js'
 import { buildFilter, buildQueryUrl, recordTimeMs } from '../graph/query.js'
+import { writePage } from './page-file.js'
 
 /** A chain may be restarted this often before the log type is declared failed. */
 export const MAX_CHAIN_RESTARTS = 5
@@ -132,22 +133,24 @@ export class Chain {
       }
       firstPage = false
       this.pages++
-      const { lines, reachedStart } = this.keep(page.records, skip)
-      if (lines.length > 0 && !out.write(lines.join(''))) await once(out, 'drain')
+      const { keep, reachedStart } = this.keep(page.records, skip)
+      if (keep === null || keep.length > 0) await writePage(out, page.body, keep)
       this.settings.onProgress()
       if (!page.nextLink || reachedStart) return
       url = page.nextLink
     }
   }
 
+  /** Indices of the page's records this chain keeps (null: all of them). */
   private keep(
     records: Record<string, unknown>[],
     skip: Set<string>
-  ): { lines: string[]; reachedStart: boolean } {
+  ): { keep: number[] | null; reachedStart: boolean } {
     const { spec, window } = this.settings
-    const lines: string[] = []
+    const keep: number[] = []
     let reachedStart = false
-    for (const record of records) {
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]
       const id = typeof record.id === 'string' ? record.id : undefined
       if (spec.timeField && window) {
         const t = recordTimeMs(record, spec.timeField)
@@ -179,10 +182,10 @@ export class Chain {
         if (second === this.tailSecond && id !== undefined) this.tailIds.add(id)
         if (t < this.positionMs) this.positionMs = t
       }
-      lines.push(JSON.stringify(record) + '\n')
+      keep.push(index)
       this.kept++
     }
-    return { lines, reachedStart }
+    return { keep: keep.length === records.length ? null : keep, reachedStart }
   }
 
   private queryUrl(untilMs: number): string {

@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
 import type { IdSet } from '../graph/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
 import type { RecordWriter } from '../output/record-writer.js'
+import { readPages } from './page-file.js'
 
 export interface MergeOptions {
   /** Time field of the log type (undefined: not windowed). */
@@ -46,29 +45,31 @@ export async function mergeChainFiles(
   }
   const { timeField, alreadyExported, previousEndMs, rememberFromMs } = options
   for (const path of paths) {
-    const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
-    for await (const line of lines) {
-      if (line === '') continue
-      const record = JSON.parse(line) as GraphRecord
-      const id = typeof record.id === 'string' ? record.id : undefined
-      if (id !== undefined && !ids.add(id)) {
-        result.duplicates++
-        continue
-      }
-      if (id !== undefined && alreadyExported?.has(id)) {
-        result.previouslyExported++
-        continue
-      }
-      if (timeField && (previousEndMs !== undefined || rememberFromMs !== undefined)) {
-        const t = recordTimeMs(record, timeField)
-        if (previousEndMs !== undefined && t < previousEndMs) result.lateRecords++
-        if (id !== undefined && rememberFromMs !== undefined && t >= rememberFromMs) {
-          result.rememberedIds.push(id)
+    for await (const page of readPages(path)) {
+      const records = (JSON.parse(page.body) as { value: GraphRecord[] }).value
+      const indices = page.keep ?? records.keys()
+      for (const index of indices) {
+        const record = records[index]
+        const id = typeof record.id === 'string' ? record.id : undefined
+        if (id !== undefined && !ids.add(id)) {
+          result.duplicates++
+          continue
         }
+        if (id !== undefined && alreadyExported?.has(id)) {
+          result.previouslyExported++
+          continue
+        }
+        if (timeField && (previousEndMs !== undefined || rememberFromMs !== undefined)) {
+          const t = recordTimeMs(record, timeField)
+          if (previousEndMs !== undefined && t < previousEndMs) result.lateRecords++
+          if (id !== undefined && rememberFromMs !== undefined && t >= rememberFromMs) {
+            result.rememberedIds.push(id)
+          }
+        }
+        await writer.write(record)
+        options.observe(record)
+        result.rows++
       }
-      await writer.write(record)
-      options.observe(record)
-      result.rows++
     }
   }
   return result

@@ -118,13 +118,20 @@ export async function runExport(
   const results = new Map<LogTypeName, LogTypeResult>()
   try {
     const jobs: Job[] = []
+    // Start with the window cut in equal slices, enough to fill max-concurrency across the
+    // windowed log types: no request slot idles while first pages are awaited. Splitting
+    // then follows the real density.
+    const windowed = settings.logTypes.filter(name => LOG_TYPE_SPECS[name].timeField).length
+    const slicesPerJob = Math.max(1, Math.floor(settings.maxConcurrency / Math.max(1, windowed)))
     for (const name of settings.logTypes) {
       const spec = LOG_TYPE_SPECS[name]
       if (!spec.clouds.includes(settings.cloud)) {
         results.set(name, unavailable(spec, settings))
         continue
       }
-      jobs.push(await createJob(spec, settings, boundary, tuning, pacer, tmp, plans[name]))
+      jobs.push(
+        await createJob(spec, settings, boundary, tuning, pacer, tmp, plans[name], slicesPerJob)
+      )
     }
     // Big tenants take hours: say how far each log type has got, now and then.
     const progress = setInterval(
@@ -134,9 +141,10 @@ export async function runExport(
     progress.unref()
     try {
       await runScheduler(jobs, {
-        targetChains: settings.maxConcurrency + 1,
+        targetChains: () => pacer.neededInFlight(),
         minSplitMs: tuning.minSplitMs,
-        minSplitRecords: settings.pageSize,
+        // Each half of a split should still fill a page, or the split only adds a short page.
+        minSplitRecords: 2 * settings.pageSize,
         onJobDone: job => finishJob(job as ExportJob, settings, boundary, results)
       })
     } finally {
@@ -154,6 +162,8 @@ export async function runExport(
 
 interface ExportJob extends Job {
   spec: LogTypeSpec
+  /** The whole window this log type reads. */
+  range?: { startMs: number; endMs: number }
   plan?: LogTypePlan
   chains: Chain[]
   counters: FetchCounters
@@ -167,7 +177,8 @@ async function createJob(
   tuning: ExportTuning,
   pacer: Pacer,
   tmp: string,
-  plan: LogTypePlan | undefined
+  plan: LogTypePlan | undefined,
+  slicesPerJob: number
 ): Promise<ExportJob> {
   const dir = join(tmp, spec.name)
   await mkdir(dir)
@@ -182,6 +193,7 @@ async function createJob(
     startedAt: boundary.clock.now(),
     abort: new AbortController(),
     range: window ? { startMs: window.start.getTime(), endMs: window.end.getTime() } : undefined,
+    ranges: window ? initialSlices(window, slicesPerJob, tuning.minSplitMs) : undefined,
     createChain(range, onProgress) {
       const chain = new Chain(
         {
@@ -290,6 +302,27 @@ async function finishJob(
   })
   if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
+}
+
+/** [start, end) cut into up to `count` equal slices on whole seconds, none shorter than minMs. */
+export function initialSlices(
+  window: { start: Date; end: Date },
+  count: number,
+  minMs: number
+): { startMs: number; endMs: number }[] {
+  const startMs = window.start.getTime()
+  const endMs = window.end.getTime()
+  const n = Math.max(1, Math.min(count, Math.floor((endMs - startMs) / Math.max(1, minMs))))
+  const edges = [startMs]
+  for (let i = 1; i < n; i++) {
+    edges.push(Math.floor((startMs + ((endMs - startMs) * i) / n) / 1000) * 1000)
+  }
+  edges.push(endMs)
+  const slices: { startMs: number; endMs: number }[] = []
+  for (let i = n - 1; i >= 0; i--) {
+    if (edges[i + 1] > edges[i]) slices.push({ startMs: edges[i], endMs: edges[i + 1] })
+  }
+  return slices.length > 0 ? slices : [{ startMs, endMs }]
 }
 
 function reportProgress(

@@ -53,6 +53,8 @@ export class Pacer {
   private lastReductionAt = -Infinity
   private readonly queue: Waiter[] = []
   private timer: { at: number; controller: AbortController } | undefined
+  private meanHoldMs = 0
+  private holdSamples = 0
   private readonly counters = {
     requests: 0,
     throttled: 0,
@@ -144,6 +146,24 @@ export class Pacer {
     }
   }
 
+  /**
+   * How many requests must be in flight to keep starts at the rate, given how
+   * long requests take (Little's law: latency / spacing), plus one ready to go
+   * the moment a slot frees; capped at maxConcurrency + 1. Before any request
+   * has finished there is nothing to go on: assume maxConcurrency.
+   */
+  neededInFlight(): number {
+    if (this.holdSamples === 0) return this.maxConcurrency
+    const spacing = this.windowMs / this.effectiveRate
+    return Math.min(this.maxConcurrency + 1, Math.ceil(this.meanHoldMs / spacing) + 1)
+  }
+
+  private recordHold(ms: number): void {
+    // A moving average: page latency drifts over a long export (Graph slows down under load).
+    this.meanHoldMs = this.holdSamples === 0 ? ms : this.meanHoldMs * 0.8 + ms * 0.2
+    this.holdSamples++
+  }
+
   stats(): PacerStats {
     return { ...this.counters, effectiveRate: this.effectiveRate }
   }
@@ -189,6 +209,7 @@ export class Pacer {
       if (released) return
       released = true
       this.inFlight--
+      this.recordHold(this.clock.now() - now)
       this.pump()
     })
   }

@@ -76,6 +76,8 @@ export interface FetchContext {
 export interface Page {
   records: GraphRecord[]
   nextLink?: string
+  /** The response body as received (stored as is; see export/page-file.ts). */
+  body: string
 }
 
 interface Failure {
@@ -186,7 +188,8 @@ function classify(ctx: FetchContext, response: PageResponse, nowMs: number): Out
       ok: true,
       page: {
         records: value as GraphRecord[],
-        nextLink: typeof next === 'string' ? next : undefined
+        nextLink: typeof next === 'string' ? next : undefined,
+        body
       }
     }
   }
