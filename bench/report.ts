@@ -64,6 +64,7 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
     'wall s',
     'ideal s',
     'efficiency',
+    'budget use',
     'speed-up',
     'records/s',
     'peak RSS MB',
@@ -83,6 +84,7 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
       r.seconds.toFixed(1),
       r.idealSeconds === undefined ? '—' : r.idealSeconds.toFixed(1),
       r.idealSeconds === undefined ? '—' : (r.idealSeconds / r.seconds).toFixed(2),
+      r.scenario.paced ? budgetUse(r).toFixed(2) : '—',
       speedUp,
       int(r.rows / r.seconds),
       r.peakRssMb.toFixed(0),
@@ -95,6 +97,10 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
   console.log(
     `- ideal s = pages a perfect exporter needs (records / page-size per log type) / rate per second; ` +
       `efficiency = ideal / wall. pages, requests and 429s are the simulated Graph's own counters.`
+  )
+  console.log(
+    `- budget use = requests made / (rate per second × wall): how full the exporter kept the throttle's ` +
+      `request budget; efficiency also charges it for requests beyond the minimum (short last pages of time slices).`
   )
   console.log(
     `- Each export runs alone in a child process against its own simulated tenant; wall time starts ` +
@@ -122,6 +128,10 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
     if (r?.idealSeconds) {
       const efficiency = r.idealSeconds / r.seconds
       goal(efficiency >= 0.9, `${r.scenario.title}: efficiency ${efficiency.toFixed(2)} >= 0.9`)
+      goal(
+        budgetUse(r) >= 0.9,
+        `${r.scenario.title}: throttle budget use ${budgetUse(r).toFixed(2)} >= 0.9`
+      )
     }
   }
   const slow = ours('slow')
@@ -171,4 +181,9 @@ function printTable(table: string[][]): void {
     `|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`
   )
   for (const row of table.slice(1)) console.log(line(row))
+}
+
+/** Requests made per second of wall time, as a share of the rate limit. */
+function budgetUse(r: Measured): number {
+  return r.requests / ((r.scenario.run.rateLimit / 10) * r.seconds)
 }

@@ -2,7 +2,7 @@
  * Runs a simulated tenant until SIGINT/SIGTERM and prints how to reach it, for manual
  * runs and end-to-end workflows:
  *
- *   NODE_EXTRA_CA_CERTS=.tmp/pki/ca.pem tsx __tests__/fake-tenant/cli.ts [--port-file f] [--seed n]
+ *   NODE_EXTRA_CA_CERTS=.tmp/pki/ca.pem tsx __tests__/fake-tenant/cli.ts [--port-file f] [--seed n] [--count n] [--no-throttle]
  */
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -12,14 +12,23 @@ const { values } = parseArgs({
   options: {
     'port-file': { type: 'string' },
     seed: { type: 'string' },
-    'rate-limit': { type: 'string' }
+    'rate-limit': { type: 'string' },
+    /** Records per log type (default 300). */
+    count: { type: 'string' },
+    /** No throttling at all (for measuring the exporter alone). */
+    'no-throttle': { type: 'boolean' }
   }
 })
 
 const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit'])
 const tenant = await startFakeTenant({
   seed: values.seed === undefined ? undefined : Number(values.seed),
-  graph: rateLimit ? { throttle: { limit: rateLimit, windowMs: 10_000 } } : undefined
+  dataset: values.count === undefined ? undefined : { count: Number(values.count) },
+  graph: values['no-throttle']
+    ? { throttle: false }
+    : rateLimit
+      ? { throttle: { limit: rateLimit, windowMs: 10_000 } }
+      : undefined
 })
 const info = {
   tenantId: tenant.tenantId,

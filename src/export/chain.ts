@@ -56,6 +56,8 @@ export class Chain {
   /** The first query this chain sent, for the manifest. */
   firstUrl = ''
 
+  private lastPageKept = 0
+  private lastPageSpanMs = 0
   private tailSecond = Number.POSITIVE_INFINITY
   private tailIds = new Set<string>()
 
@@ -71,9 +73,12 @@ export class Chain {
   /** Expected records still to read, for choosing which chain to split. */
   remainingEstimate(): number {
     if (this.done || this.pages === 0 || !this.settings.spec.timeField) return 0
+    // Density where the chain is now (its last page), not its average: logs come in
+    // bursts, and a chain that just entered a busy hour has most of its work ahead.
     const covered = Math.max(1, this.endMs - this.positionMs)
-    const density = Math.max(this.kept, 1) / covered
-    return (this.positionMs - this.startMs) * density
+    const average = Math.max(this.kept, 1) / covered
+    const recent = this.lastPageKept / Math.max(1000, this.lastPageSpanMs)
+    return (this.positionMs - this.startMs) * Math.max(recent, average / 4)
   }
 
   /**
@@ -133,7 +138,11 @@ export class Chain {
       }
       firstPage = false
       this.pages++
+      const positionBefore = this.positionMs
+      const keptBefore = this.kept
       const { keep, reachedStart } = this.keep(page.records, skip)
+      this.lastPageKept = this.kept - keptBefore
+      this.lastPageSpanMs = positionBefore - this.positionMs
       if (keep === null || keep.length > 0) await writePage(out, page.body, keep)
       this.settings.onProgress()
       if (!page.nextLink || reachedStart) return
