@@ -6,7 +6,7 @@ import { DEFAULT_TUNING, runExport, type ExportResult } from './export/run-expor
 import { createFindings } from './findings/create-findings.js'
 import { systemClock } from './graph/clock.js'
 import { createGraphTransport } from './graph/graph-transport.js'
-import { describeSettings, readSettings } from './inputs.js'
+import { describeSettings, readSettings } from './inputs/index.js'
 import type { Logger } from './logger.js'
 import { buildManifest, writeManifest } from './output/manifest.js'
 import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './publish/artifact.js'

@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { CLOUD_ENDPOINTS } from '../../src/clouds.js'
 import { InputDefaults, Inputs } from '../../src/constants.js'
 import { UserError } from '../../src/errors.js'
-import { describeSettings, readSettings } from '../../src/inputs.js'
+import { describeSettings, readSettings } from '../../src/inputs/index.js'
 import { LOG_TYPES } from '../../src/settings.js'
 
 const NOW = new Date('2026-10-05T10:37:12Z')
