@@ -100,7 +100,11 @@ describe('one failing log type does not stop the others', () => {
       graph: { throttle: false, forbidden: { 'interactive-sign-ins': 'licence' } }
     })
     try {
-      const settings = testSettings(tenant, { logTypes: ['interactive-sign-ins'] })
+      // One slice, so the request count is one page's attempts.
+      const settings = testSettings(tenant, {
+        logTypes: ['interactive-sign-ins'],
+        maxConcurrency: 1
+      })
       const { result } = await exportWith(tenant, settings)
       const entry = result.logTypes[0]
       expect(entry.status).toBe('failed')
@@ -118,7 +122,7 @@ describe('one failing log type does not stop the others', () => {
       graph: { throttle: false, faults: { rate500: 1 } }
     })
     try {
-      const settings = testSettings(tenant)
+      const settings = testSettings(tenant, { maxConcurrency: 1 })
       const tuning = { ...FAST_TUNING, retryPolicy: { ...FAST_TUNING.retryPolicy, maxAttempts: 3 } }
       const { result } = await exportWith(tenant, settings, tuning)
       expect(result.logTypes[0].status).toBe('failed')

@@ -4,9 +4,10 @@ import type { LogTypeSpec } from '../log-types.js'
 import type { Logger } from '../logger.js'
 import type { TimeWindow } from '../settings.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
-import { fetchPage, type FetchContext } from '../graph/page-fetcher.js'
-import { buildFilter, buildQueryUrl, recordTimeMs } from '../graph/query.js'
-import { writePage } from './page-file.js'
+import { ByteArena } from '../graph/page-body.js'
+import { fetchPage, type FetchContext, type PageRecord } from '../graph/page-fetcher.js'
+import { buildFilter, buildQueryUrl } from '../graph/query.js'
+import { writeRecords } from './record-file.js'
 
 /** A chain may be restarted this often before the log type is declared failed. */
 export const MAX_CHAIN_RESTARTS = 5
@@ -22,6 +23,36 @@ export interface ChainSettings {
   logger: Logger
   /** Called after each page so the scheduler can decide to split. */
   onProgress(): void
+  /** Records per ms over everything this log type has read so far. */
+  averageDensity(): number
+}
+
+/** How many pages' span the last page's density is trusted for below a chain's position. */
+const NEAR_PAGES = 8
+
+/** Records below `fromMs`: `near` per ms for `horizonMs`, then `far` per ms. */
+export class DensityModel {
+  constructor(
+    readonly fromMs: number,
+    readonly near: number,
+    readonly horizonMs: number,
+    readonly far: number
+  ) {}
+
+  /** Expected records in [startMs, fromMs). */
+  recordsBetween(startMs: number): number {
+    const span = Math.max(0, this.fromMs - startMs)
+    const nearMs = Math.min(span, this.horizonMs)
+    return nearMs * this.near + (span - nearMs) * this.far
+  }
+
+  /** The time t with `records` expected records in [t, fromMs). */
+  timeWithRecordsAbove(records: number): number {
+    const nearRecords = this.horizonMs * this.near
+    if (records <= nearRecords && this.near > 0) return this.fromMs - records / this.near
+    if (this.far <= 0) return this.fromMs - this.horizonMs
+    return this.fromMs - this.horizonMs - (records - nearRecords) / this.far
+  }
 }
 
 /** Records a chain dropped on purpose, by reason; summed per log type. */
@@ -55,11 +86,15 @@ export class Chain {
   readonly drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   /** The first query this chain sent, for the manifest. */
   firstUrl = ''
+  /** Records the split that created this chain expected it to read (until its first page says more). */
+  expectedRecords?: number
 
   private lastPageKept = 0
   private lastPageSpanMs = 0
   private tailSecond = Number.POSITIVE_INFINITY
   private tailIds = new Set<string>()
+  /** Holds the page being read; reused for every page of the chain. */
+  private readonly arena = new ByteArena()
 
   constructor(
     private readonly settings: ChainSettings,
@@ -72,26 +107,58 @@ export class Chain {
 
   /** Expected records still to read, for choosing which chain to split. */
   remainingEstimate(): number {
-    if (this.done || this.pages === 0 || !this.settings.spec.timeField) return 0
-    // Density where the chain is now (its last page), not its average: logs come in
-    // bursts, and a chain that just entered a busy hour has most of its work ahead.
-    const covered = Math.max(1, this.endMs - this.positionMs)
-    const average = Math.max(this.kept, 1) / covered
-    const recent = this.lastPageKept / Math.max(1000, this.lastPageSpanMs)
-    return (this.positionMs - this.startMs) * Math.max(recent, average / 4)
+    if (this.done || !this.settings.spec.timeField) return 0
+    if (this.pages === 0) {
+      // Not heard from yet: what the split that made it expected, or the log type's average.
+      return this.expectedRecords ?? this.settings.averageDensity() * (this.endMs - this.startMs)
+    }
+    return this.densityModel()?.recordsBetween(this.startMs) ?? 0
   }
 
   /**
-   * Hand the older half of what remains to a new chain. Splits on whole seconds,
-   * so filter literals stay in Graph's documented shape.
+   * Hand the oldest part of the remaining range, about `records` expected records
+   * (at most half), to a new chain. Splits on whole seconds, so filter literals
+   * stay in Graph's documented shape.
    */
-  split(minSpanMs: number): { startMs: number; endMs: number } | undefined {
+  split(
+    minSpanMs: number,
+    records = Number.POSITIVE_INFINITY
+  ): { startMs: number; endMs: number; expectedRecords: number } | undefined {
+    const model = this.densityModel()
+    if (!model) return undefined
+    const remaining = model.recordsBetween(this.startMs)
+    const older = Math.min(remaining / 2, records)
+    const at = Math.floor(model.timeWithRecordsAbove(remaining - older) / 1000) * 1000
+    if (at - this.startMs < minSpanMs || this.positionMs - at < minSpanMs) return undefined
+    const range = { startMs: this.startMs, endMs: at, expectedRecords: older }
+    this.startMs = at
+    return range
+  }
+
+  /** Time this chain has read through (for the log type's average density). */
+  coveredMs(): number {
+    return this.done ? this.endMs - this.startMs : this.endMs - this.positionMs
+  }
+
+  /**
+   * Where the unread records of [startMs, positionMs) probably are. Logs come in
+   * bursts: the density of the last page holds near the chain's position (a chain
+   * that just entered a busy hour has most of its work ahead), but extrapolating a
+   * burst over hours is what made old splits carve empty ranges. So the last page's
+   * density is trusted over a horizon of a few pages' span, and below that the log
+   * type's average density so far.
+   */
+  private densityModel(): DensityModel | undefined {
     if (this.done || this.pages === 0 || !this.settings.spec.timeField) return undefined
-    const mid = Math.floor((this.startMs + (this.positionMs - this.startMs) / 2) / 1000) * 1000
-    if (mid - this.startMs < minSpanMs || this.positionMs - mid < minSpanMs) return undefined
-    const older = { startMs: this.startMs, endMs: mid }
-    this.startMs = mid
-    return older
+    const recent = this.lastPageKept / Math.max(1000, this.lastPageSpanMs)
+    const background = this.settings.averageDensity()
+    const horizonMs = NEAR_PAGES * Math.max(1000, this.lastPageSpanMs)
+    return new DensityModel(
+      this.positionMs,
+      recent,
+      horizonMs,
+      background > 0 ? background : recent
+    )
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -100,6 +167,7 @@ export class Chain {
       await this.readAll(out, signal)
     } finally {
       this.done = true
+      this.arena.release()
       out.end()
       await once(out, 'close')
     }
@@ -114,7 +182,7 @@ export class Chain {
     for (;;) {
       let page
       try {
-        page = await fetchPage(this.settings.fetch, url, firstPage, signal)
+        page = await fetchPage(this.settings.fetch, url, firstPage, signal, this.arena)
       } catch (error) {
         if (
           error instanceof GraphRequestError &&
@@ -143,26 +211,24 @@ export class Chain {
       const { keep, reachedStart } = this.keep(page.records, skip)
       this.lastPageKept = this.kept - keptBefore
       this.lastPageSpanMs = positionBefore - this.positionMs
-      if (keep === null || keep.length > 0) await writePage(out, page.body, keep)
+      await writeRecords(out, this.arena, keep)
       this.settings.onProgress()
       if (!page.nextLink || reachedStart) return
       url = page.nextLink
     }
   }
 
-  /** Indices of the page's records this chain keeps (null: all of them). */
+  /** The page's records this chain keeps, as received. */
   private keep(
-    records: Record<string, unknown>[],
+    records: PageRecord[],
     skip: Set<string>
-  ): { keep: number[] | null; reachedStart: boolean } {
+  ): { keep: PageRecord[]; reachedStart: boolean } {
     const { spec, window } = this.settings
-    const keep: number[] = []
+    const keep: PageRecord[] = []
     let reachedStart = false
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]
-      const id = typeof record.id === 'string' ? record.id : undefined
+    for (const record of records) {
+      const { id, timeMs: t } = record
       if (spec.timeField && window) {
-        const t = recordTimeMs(record, spec.timeField)
         if (Number.isNaN(t)) {
           this.drops.untimed++
           continue
@@ -191,10 +257,10 @@ export class Chain {
         if (second === this.tailSecond && id !== undefined) this.tailIds.add(id)
         if (t < this.positionMs) this.positionMs = t
       }
-      keep.push(index)
+      keep.push(record)
       this.kept++
     }
-    return { keep: keep.length === records.length ? null : keep, reachedStart }
+    return { keep, reachedStart }
   }
 
   private queryUrl(untilMs: number): string {

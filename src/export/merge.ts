@@ -2,7 +2,7 @@ import type { IdSet } from '../graph/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
 import type { RecordWriter } from '../output/record-writer.js'
-import { readPages } from './page-file.js'
+import { readRecords } from './record-file.js'
 
 export interface MergeOptions {
   /** Time field of the log type (undefined: not windowed). */
@@ -45,11 +45,9 @@ export async function mergeChainFiles(
   }
   const { timeField, alreadyExported, previousEndMs, rememberFromMs } = options
   for (const path of paths) {
-    for await (const page of readPages(path)) {
-      const records = (JSON.parse(page.body) as { value: GraphRecord[] }).value
-      const indices = page.keep ?? records.keys()
-      for (const index of indices) {
-        const record = records[index]
+    for await (const lines of readRecords(path)) {
+      for (const line of lines) {
+        const record = JSON.parse(line) as GraphRecord
         const id = typeof record.id === 'string' ? record.id : undefined
         if (id !== undefined && !ids.add(id)) {
           result.duplicates++
@@ -66,7 +64,7 @@ export async function mergeChainFiles(
             result.rememberedIds.push(id)
           }
         }
-        await writer.write(record)
+        await writer.write(record, line)
         options.observe(record)
         result.rows++
       }

@@ -145,6 +145,7 @@ export async function runExport(
         minSplitMs: tuning.minSplitMs,
         // Each half of a split should still fill a page, or the split only adds a short page.
         minSplitRecords: 2 * settings.pageSize,
+        minShareRecords: settings.pageSize,
         onJobDone: job => finishJob(job as ExportJob, settings, boundary, results)
       })
     } finally {
@@ -204,6 +205,15 @@ async function createJob(
           window,
           logger: boundary.logger,
           onProgress,
+          averageDensity: () => {
+            let kept = 0
+            let covered = 0
+            for (const chain of job.chains) {
+              kept += chain.kept
+              covered += chain.coveredMs()
+            }
+            return covered > 0 ? kept / covered : 0
+          },
           fetch: {
             transport: boundary.transport,
             pacer,

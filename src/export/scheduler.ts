@@ -19,30 +19,34 @@ export interface SchedulerOptions {
   minSplitMs: number
   /** Split only a chain expected to need more than this many records (about a page): less finishes sooner alone. */
   minSplitRecords: number
+  /** The least work worth handing to a new chain (about a page). */
+  minShareRecords: number
   /** Called once per job when its last chain has stopped (ok or failed). */
   onJobDone(job: Job): Promise<void>
 }
 
 /**
- * Keeps `targetChains` chains busy across all log types so the shared pacer
- * always has a request ready. Log types start one chain each, in order; when
- * there is spare capacity and no log type left to start, the chain with the most
- * work left is split (see Chain.split), so dense hours get more chains than
- * quiet ones without anyone guessing the distribution up front.
+ * Keeps at least `targetChains` chains busy across all log types so the shared
+ * pacer always has a request ready. Every log type's initial slices start at
+ * once (the pacer decides when each request goes; waiting on one slice's first
+ * page before starting the others idled the budget for a page's latency on
+ * every run). When fewer than `targetChains` chains are left, the chain with
+ * the most work left is split (see Chain.split), so dense hours get more chains
+ * than quiet ones without anyone guessing the distribution up front.
  */
 export async function runScheduler(jobs: Job[], options: SchedulerOptions): Promise<void> {
-  // Every job's initial slices, interleaved so each log type gets going early.
-  const queue: [Job, { startMs: number; endMs: number } | undefined][] = []
+  // Every job's initial slices, interleaved so each log type's first request goes early.
+  const initial: [Job, { startMs: number; endMs: number } | undefined][] = []
   const slices = jobs.map(job => job.ranges ?? [undefined])
   for (let i = 0; slices.some(list => i < list.length); i++) {
     jobs.forEach((job, j) => {
-      if (i < slices[j].length) queue.push([job, slices[j][i]])
+      if (i < slices[j].length) initial.push([job, slices[j][i]])
     })
   }
   const active = new Map<Chain, Job>()
   // Chains queued or running per job: the job is done when this reaches 0.
   const pending = new Map<Job, number>()
-  for (const [job] of queue) pending.set(job, (pending.get(job) ?? 0) + 1)
+  for (const [job] of initial) pending.set(job, (pending.get(job) ?? 0) + 1)
   const settle = (job: Job): void => {
     const left = (pending.get(job) ?? 1) - 1
     pending.set(job, left)
@@ -56,20 +60,9 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     wake()
   }
 
-  // A log type's first slice goes alone: its other slices wait for a page to come
-  // back, so a 403 or a bad filter costs one request, not one per slice.
-  const started = new Set<Job>()
-  const proven = new Set<Job>()
-  const mayStart = (job: Job): boolean =>
-    job.abort.signal.aborted || !started.has(job) || proven.has(job)
-
   /** Runs a chain that is already counted in `pending`. */
-  const start = (job: Job, range: { startMs: number; endMs: number } | undefined): void => {
-    started.add(job)
-    const chain = job.createChain(range, () => {
-      proven.add(job)
-      notify()
-    })
+  const start = (job: Job, range: { startMs: number; endMs: number } | undefined): Chain => {
+    const chain = job.createChain(range, notify)
     active.set(chain, job)
     chain
       .run(job.abort.signal)
@@ -83,32 +76,18 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
         settle(job)
         notify()
       })
+    return chain
   }
 
+  for (const [job, range] of initial) start(job, range)
   for (;;) {
-    while (active.size < options.targetChains() || (queue.length > 0 && active.size === 0)) {
-      const index = queue.findIndex(([job]) => mayStart(job))
-      if (index >= 0) {
-        const [job, range] = queue.splice(index, 1)[0]
-        // A job that already failed does not start its remaining slices.
-        if (job.abort.signal.aborted) settle(job)
-        else start(job, range)
-        continue
-      }
+    while (active.size < options.targetChains()) {
       const split = splitBusiest(active, options)
       if (!split) break
       pending.set(split.job, (pending.get(split.job) ?? 0) + 1)
-      start(split.job, split.older)
+      start(split.job, split.older).expectedRecords = split.older.expectedRecords
     }
-    if (active.size === 0) {
-      // Nothing runs and nothing may start: cannot happen (a chain that ends has read a page
-      // or failed its job), but never wait forever on it.
-      for (const [job] of queue.splice(0)) {
-        job.error ??= new Error(`${job.name}: a time slice could not be scheduled`)
-        settle(job)
-      }
-      break
-    }
+    if (active.size === 0) break
     if (!woken) {
       await new Promise<void>(resolve => {
         wake = resolve
@@ -119,19 +98,26 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
   await Promise.all(finishing)
 }
 
-/** Split the chain with the most work left that can still be split usefully. */
+/**
+ * Split the chain with the most work left that can still be split usefully. The
+ * new chain gets a fair share of all the work left (total / target), not half of
+ * the busiest chain: chains that are meant to end together do, so fewer of them
+ * end early and need a split (each split costs a short last page).
+ */
 function splitBusiest(
   active: Map<Chain, Job>,
   options: SchedulerOptions
-): { job: Job; older: { startMs: number; endMs: number } } | undefined {
-  const candidates = [...active]
-    .filter(
-      ([chain, job]) =>
-        !job.abort.signal.aborted && chain.remainingEstimate() > options.minSplitRecords
-    )
-    .sort(([a], [b]) => b.remainingEstimate() - a.remainingEstimate())
-  for (const [chain, job] of candidates) {
-    const older = chain.split(options.minSplitMs)
+): { job: Job; older: { startMs: number; endMs: number; expectedRecords: number } } | undefined {
+  const estimates = [...active]
+    .filter(([, job]) => !job.abort.signal.aborted)
+    .map(([chain, job]) => ({ chain, job, left: chain.remainingEstimate() }))
+  const total = estimates.reduce((sum, e) => sum + e.left, 0)
+  const share = Math.max(options.minShareRecords, total / Math.max(1, options.targetChains()))
+  const candidates = estimates
+    .filter(e => e.left > options.minSplitRecords)
+    .sort((a, b) => b.left - a.left)
+  for (const { chain, job } of candidates) {
+    const older = chain.split(options.minSplitMs, share)
     if (older) return { job, older }
   }
   return undefined

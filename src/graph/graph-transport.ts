@@ -2,11 +2,15 @@ import type { TokenCredential } from '@azure/identity'
 import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
 
-/** One HTTP exchange with Graph, body fully read (so a cut-short body fails here, not later). */
+/**
+ * One HTTP exchange with Graph, body not yet read: the caller streams it (a page
+ * is megabytes) or reads it as text. A body cut short fails while it is read.
+ */
 export interface PageResponse {
   status: number
   headers: Headers
-  body: string
+  body: AsyncIterable<Uint8Array> | null
+  text(): Promise<string>
 }
 
 export interface GraphTransport {
@@ -60,8 +64,7 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
       await auth.execute(context as unknown as Parameters<AuthenticationHandler['execute']>[0])
       const response = context.response
       if (!response) throw new Error('Graph middleware returned no response')
-      const body = await response.text()
-      return { status: response.status, headers: response.headers, body }
+      return response as PageResponse
     }
   }
 }

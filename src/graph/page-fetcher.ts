@@ -10,7 +10,9 @@ import {
   parseErrorBody
 } from './graph-errors.js'
 import type { GraphTransport, PageResponse } from './graph-transport.js'
+import { MalformedPageError, PageSplitter, type ByteArena, type PageParts } from './page-body.js'
 import type { Pacer } from './pacer.js'
+import { recordTimeMs } from './query.js'
 
 export type GraphRecord = Record<string, unknown>
 
@@ -73,11 +75,21 @@ export interface FetchContext {
   random?: () => number
 }
 
+/** One record of a page: where its bytes are in the page's arena, and what a chain needs to place it. */
+export interface PageRecord {
+  /** The record's JSON as received is arena bytes [start, end), then a newline (see export/record-file.ts). */
+  start: number
+  end: number
+  /** Has raw line breaks between tokens: must be compacted to be one line. */
+  multiline: boolean
+  id?: string
+  /** The log type's time field in ms since the epoch; NaN when absent or unparseable. */
+  timeMs: number
+}
+
 export interface Page {
-  records: GraphRecord[]
+  records: PageRecord[]
   nextLink?: string
-  /** The response body as received (stored as is; see export/page-file.ts). */
-  body: string
 }
 
 interface Failure {
@@ -101,7 +113,8 @@ export async function fetchPage(
   ctx: FetchContext,
   url: string,
   firstPage: boolean,
-  signal: AbortSignal
+  signal: AbortSignal,
+  arena: ByteArena
 ): Promise<Page> {
   const { clock, policy, counters } = ctx
   const startedAt = clock.now()
@@ -115,7 +128,8 @@ export async function fetchPage(
         url,
         AbortSignal.any([signal, AbortSignal.timeout(policy.requestTimeoutMs)])
       )
-      outcome = classify(ctx, response, clock.now())
+      // The body is read inside the pacer slot: its transfer is part of the request.
+      outcome = await classify(ctx, response, signal, arena)
     } catch (error) {
       if (signal.aborted) throw error
       outcome = classifyThrown(error)
@@ -165,37 +179,56 @@ export async function fetchPage(
   }
 }
 
-function classify(ctx: FetchContext, response: PageResponse, nowMs: number): Outcome {
-  const { status, body } = response
+async function classify(
+  ctx: FetchContext,
+  response: PageResponse,
+  signal: AbortSignal,
+  arena: ByteArena
+): Promise<Outcome> {
+  const { status } = response
   if (status >= 200 && status < 300) {
-    let parsed: unknown
+    let parts: PageParts
     try {
-      parsed = JSON.parse(body)
+      const splitter = new PageSplitter(arena)
+      for await (const chunk of response.body ?? []) splitter.push(chunk)
+      parts = splitter.end()
     } catch (error) {
+      if (!(error instanceof MalformedPageError) || signal.aborted) throw error
       return retryable(
         'bad-body',
         status,
-        `response body is not valid JSON (${body.length} bytes)`,
+        `response body is not a page of records: ${error.message}`,
         error
       )
     }
-    const value = (parsed as { value?: unknown })?.value
-    if (!Array.isArray(value)) {
-      return retryable('bad-body', status, 'response body has no "value" array')
+    const { starts, ends, multiline } = parts
+    const records = new Array<PageRecord>(starts.length)
+    for (let i = 0; i < records.length; i++) {
+      let record: GraphRecord
+      try {
+        record = JSON.parse(arena.buffer.toString('utf8', starts[i], ends[i])) as GraphRecord
+      } catch (error) {
+        return retryable('bad-body', status, `record ${i + 1} of the page is not valid JSON`, error)
+      }
+      // Only what placing the record needs is kept; its parsed tree is garbage at once.
+      records[i] = {
+        start: starts[i],
+        end: ends[i],
+        multiline: multiline[i],
+        id: typeof record.id === 'string' ? record.id : undefined,
+        timeMs: ctx.spec.timeField ? recordTimeMs(record, ctx.spec.timeField) : Number.NaN
+      }
     }
-    const next = (parsed as { '@odata.nextLink'?: unknown })['@odata.nextLink']
+    const next = parts.envelope['@odata.nextLink']
     return {
       ok: true,
-      page: {
-        records: value as GraphRecord[],
-        nextLink: typeof next === 'string' ? next : undefined,
-        body
-      }
+      page: { records, nextLink: typeof next === 'string' ? next : undefined }
     }
   }
 
+  const body = await response.text()
   const error = parseErrorBody(body)
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), nowMs)
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.clock.now())
   if (status === 429) {
     return {
       ...retryable('throttled', status, `HTTP 429 ${error.code ?? ''}`.trim()),

@@ -27,6 +27,8 @@ export class CsvFile {
       bom,
       record_delimiter: CSV_RECORD_DELIMITER
     })
+    // Rows leave as strings; otherwise each row becomes a small Buffer of its own.
+    this.stringifier.setEncoding('utf8')
     this.done = pipeToHashedFile(this.stringifier, path)
   }
 

@@ -2,9 +2,9 @@
  * Hashes and counts bytes on their way to disk, so the manifest's sha256 and
  * size describe exactly what was written without reading the file back.
  */
-import { createHash, type Hash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { Transform, type Readable, type TransformCallback } from 'node:stream'
+import { createHash } from 'node:crypto'
+import { open, type FileHandle } from 'node:fs/promises'
+import { Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 
 export interface FileDigest {
@@ -16,57 +16,117 @@ export interface FileDigest {
 
 /**
  * csv-stringify emits one small chunk per row; passing a million of them one
- * by one to the file stream costs more than the CSV itself. Rows are gathered
- * into chunks of about this size (bounded memory) before being hashed and written.
+ * by one to the file costs more than the CSV itself. Text is gathered into
+ * chunks of about this size before being encoded, hashed and written.
  */
-const CHUNK_BYTES = 64 * 1024
+const CHUNK_CHARS = 64 * 1024
 
-class HashTap extends Transform {
-  readonly hash: Hash = createHash('sha256')
+/**
+ * The end of the line for CSV and JSONL text: a Writable that takes strings
+ * (or Buffers), encodes each gathered chunk into one buffer reused for the
+ * whole file, hashes it and writes it. A write completes before the next
+ * starts, so the buffer can be reused; a new Buffer per chunk would be
+ * gigabytes of short-lived off-heap memory on a large export, which V8 only
+ * frees in full collections.
+ */
+class HashedFileSink extends Writable {
+  private readonly hash = createHash('sha256')
   bytes = 0
-  private held: Buffer[] = []
-  private heldBytes = 0
+  private text = ''
+  private buffer = Buffer.allocUnsafe(4 * CHUNK_CHARS)
+  private file: FileHandle | undefined
 
-  override _transform(
+  constructor(private readonly path: string) {
+    super({ decodeStrings: false })
+  }
+
+  digest(): FileDigest {
+    return { path: this.path, bytes: this.bytes, sha256: this.hash.digest('hex') }
+  }
+
+  override _construct(done: (error?: Error | null) => void): void {
+    open(this.path, 'w').then(
+      file => {
+        this.file = file
+        done()
+      },
+      (error: Error) => done(error)
+    )
+  }
+
+  override _write(
     chunk: Buffer | string,
     _encoding: BufferEncoding,
-    done: TransformCallback
+    done: (error?: Error | null) => void
   ): void {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk
-    this.held.push(buffer)
-    this.heldBytes += buffer.length
-    if (this.heldBytes >= CHUNK_BYTES) this.release()
-    done()
+    if (typeof chunk === 'string') {
+      this.text += chunk
+      if (this.text.length < CHUNK_CHARS) return done()
+      this.flushText().then(() => done(), done)
+    } else {
+      this.flushText()
+        .then(() => this.writeBytes(chunk))
+        .then(() => done(), done)
+    }
   }
 
-  override _flush(done: TransformCallback): void {
-    if (this.heldBytes > 0) this.release()
-    done()
+  override _final(done: (error?: Error | null) => void): void {
+    this.flushText()
+      .then(() => this.file?.close())
+      .then(() => done(), done)
   }
 
-  private release(): void {
-    const joined = this.held.length === 1 ? this.held[0] : Buffer.concat(this.held, this.heldBytes)
-    this.held = []
-    this.heldBytes = 0
-    this.hash.update(joined)
-    this.bytes += joined.length
-    this.push(joined)
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    const file = this.file
+    this.file = undefined
+    if (!file) return done(error)
+    // close() after a successful _final is a no-op error we do not care about.
+    file.close().then(
+      () => done(error),
+      () => done(error)
+    )
+  }
+
+  private async flushText(): Promise<void> {
+    if (this.text.length === 0) return
+    const text = this.text
+    this.text = ''
+    const needed = Buffer.byteLength(text, 'utf8')
+    if (needed > this.buffer.length) this.buffer = Buffer.allocUnsafe(needed)
+    const length = this.buffer.write(text, 0, 'utf8')
+    await this.writeBytes(this.buffer.subarray(0, length))
+  }
+
+  private async writeBytes(bytes: Buffer): Promise<void> {
+    this.hash.update(bytes)
+    this.bytes += bytes.length
+    for (let offset = 0; offset < bytes.length;) {
+      const { bytesWritten } = await this.file!.write(bytes, offset, bytes.length - offset)
+      offset += bytesWritten
+    }
   }
 }
 
-/**
- * Streams `source` into a new file at `path` (truncating any old one).
- * Resolves once the file is flushed and closed; rejects on any stream error,
- * which also destroys `source` so a producer waiting for 'drain' is released.
- */
-export function pipeToHashedFile(source: Readable, path: string): Promise<FileDigest> {
-  const tap = new HashTap()
-  const done = pipeline(source, tap, createWriteStream(path)).then(() => ({
-    path,
-    bytes: tap.bytes,
-    sha256: tap.hash.digest('hex')
-  }))
+/** A new file at `path` (truncating any old one) that hashes what is written to it. */
+export function createHashedFile(path: string): { sink: Writable; done: Promise<FileDigest> } {
+  const sink = new HashedFileSink(path)
+  const done = new Promise<FileDigest>((resolve, reject) => {
+    sink.on('finish', () => resolve(sink.digest()))
+    sink.on('error', reject)
+  })
   // The caller awaits this only at close; until then a failure must not count as unhandled.
   done.catch(() => undefined)
-  return done
+  return { sink, done }
+}
+
+/**
+ * Streams `source` into a new hashed file at `path`. Resolves once the file is
+ * written and closed; rejects on any stream error, which also destroys `source`
+ * so a producer waiting for 'drain' is released.
+ */
+export function pipeToHashedFile(source: Readable, path: string): Promise<FileDigest> {
+  const { sink, done } = createHashedFile(path)
+  const piped = pipeline(source, sink).then(() => done)
+  piped.catch(() => undefined)
+  return piped
 }

@@ -1,10 +1,10 @@
 /**
- * JSON Lines: one JSON.stringify(record) per line, LF-terminated, records kept
+ * JSON Lines: one record per line (the text Graph sent, or JSON.stringify), LF-terminated, records kept
  * whole (no truncation, no flattening), so nothing the CSV cut is lost.
  */
 import { once } from 'node:events'
-import { PassThrough } from 'node:stream'
-import { pipeToHashedFile, type FileDigest } from './file-hash.js'
+import type { Writable } from 'node:stream'
+import { createHashedFile, type FileDigest } from './file-hash.js'
 
 /**
  * Lines are gathered into chunks of about this size before entering the
@@ -16,15 +16,18 @@ const CHUNK_CHARS = 64 * 1024
 export class JsonlFile {
   rows = 0
   private pending = ''
-  private readonly input = new PassThrough()
+  private readonly input: Writable
   private readonly done: Promise<FileDigest>
 
   constructor(path: string) {
-    this.done = pipeToHashedFile(this.input, path)
+    const { sink, done } = createHashedFile(path)
+    this.input = sink
+    this.done = done
   }
 
-  async writeRecord(record: unknown): Promise<void> {
-    this.pending += JSON.stringify(record) + '\n'
+  /** One record's JSON, which must be a single line. */
+  async writeLine(json: string): Promise<void> {
+    this.pending += json + '\n'
     this.rows++
     if (this.pending.length >= CHUNK_CHARS) await this.flush()
   }

@@ -42,7 +42,8 @@ export interface RecordWriterResult {
 }
 
 export interface RecordWriter {
-  write(record: GraphRecord): Promise<void>
+  /** `json`: the record's text as received, written to JSONL unchanged (default: JSON.stringify). */
+  write(record: GraphRecord, json?: string): Promise<void>
   close(): Promise<RecordWriterResult>
 }
 
@@ -86,7 +87,7 @@ class StreamingRecordWriter implements RecordWriter {
     this.jsonl = options.jsonl ? new JsonlFile(this.path('jsonl')) : undefined
   }
 
-  async write(record: GraphRecord): Promise<void> {
+  async write(record: GraphRecord, json?: string): Promise<void> {
     if (this.closed) throw new Error('write() after close()')
     this.noteUnknownFields(record)
     this.rows++
@@ -97,7 +98,7 @@ class StreamingRecordWriter implements RecordWriter {
       }
       await this.csvPart.writeRow(this.toRow(record))
     }
-    if (this.jsonl) await this.jsonl.writeRecord(record)
+    if (this.jsonl) await this.jsonl.writeLine(json ?? JSON.stringify(record))
   }
 
   async close(): Promise<RecordWriterResult> {
