@@ -155,7 +155,7 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
     const growth = large.peakRssMb - small.peakRssMb
     goal(
       growth < FLAT_GROWTH_MB,
-      `flat memory: +${growth.toFixed(0)} MB from 100k to 1M (< ${FLAT_GROWTH_MB} MB; the id set alone is ~27-40 MB at 1M)`
+      `flat memory: ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB from 100k to 1M (< ${FLAT_GROWTH_MB} MB; the id set alone is ~21 MB at 1M)`
     )
   }
 
