@@ -195,6 +195,24 @@ describe('openRecordWriter', () => {
     expect(rows.map(r => r[idIndex])).toEqual(['sign-in-1', 'second', 'third'])
   })
 
+  it('writes the JSON Graph sent to JSONL unchanged when the merge passes it along', async () => {
+    const sent = '{"id":"x","n":1.0,"s":"caf\\u00e9 \\/ é"}'
+    const writer = await openRecordWriter({
+      dir,
+      baseName: 'out',
+      logType: 'audit-logs',
+      columns: columnsFor('audit-logs', 'default'),
+      csv: true,
+      jsonl: true,
+      escapeFormulas: true,
+      maxRowsPerFile: 1_000_000,
+      bom: false
+    })
+    await writer.write(JSON.parse(sent) as GraphRecord, sent)
+    await writer.close()
+    expect(await readFile(join(dir, 'out.jsonl'), 'utf8')).toBe(sent + '\n')
+  })
+
   it('reports sha256 and size equal to the bytes on disk', async () => {
     // Enough rows that files span several write chunks, and a small last part.
     const records = Array.from({ length: 301 }, fullAudit)
