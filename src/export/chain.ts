@@ -149,9 +149,9 @@ export class Chain {
    * Where the unread records of [startMs, positionMs) probably are. Logs come in
    * bursts: the density of the last page holds near the chain's position (a chain
    * that just entered a busy hour has most of its work ahead), but extrapolating a
-   * burst over all of the unread range (often days) made splits carve empty ranges. So the last page's
-   * density is trusted over a horizon of NEAR_PAGES pages' span, and below that the log
-   * type's average density so far.
+   * burst over all of the unread range (often days) made splits carve empty
+   * ranges. So the last page's density is trusted over a horizon of NEAR_PAGES
+   * pages' span, and below that the log type's average density so far.
    */
   private densityModel(): DensityModel | undefined {
     if (this.done || this.pages === 0 || !this.settings.spec.timeField) return undefined
