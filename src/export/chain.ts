@@ -127,7 +127,7 @@ export class Chain {
    */
   split(
     minSpanMs: number,
-    records = Number.POSITIVE_INFINITY
+    records: number
   ): { startMs: number; endMs: number; expectedRecords: number } | undefined {
     const model = this.densityModel()
     if (!model) return undefined
