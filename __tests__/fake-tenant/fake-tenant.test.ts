@@ -159,7 +159,10 @@ describe('graph', () => {
     for (const f of [
       "createdDateTime ge '2026-10-05T00:00:00Z'",
       'createdDateTime ge 2026-10-05T00:00:00Z or true',
-      "contains(userDisplayName, 'x')"
+      "contains(userDisplayName, 'x')",
+      // Not documented for the time field of sign-ins (eq, ge, le only).
+      'createdDateTime lt 2026-10-05T00:00:00Z',
+      'createdDateTime gt 2026-10-05T00:00:00Z'
     ]) {
       const res = await graphGet(signIns + q(f), token)
       expect(res.status).toBe(400)
@@ -173,7 +176,7 @@ describe('graph', () => {
     expect(v1.status).toBe(400)
   })
 
-  test('time window edges: ge includes the start second, lt excludes the end second', async () => {
+  test('time window edges: ge includes the start second, le one tick before the next excludes it', async () => {
     const token = await accessToken()
     // The busiest whole second of audit logs (the dataset has same-second bursts).
     const counts = new Map<string, number>()
@@ -182,23 +185,29 @@ describe('graph', () => {
     }
     const [second, n] = [...counts].sort((a, b) => b[1] - a[1])[0]
     expect(n).toBeGreaterThan(2)
-    const next = new Date(Date.parse(second) + 1000).toISOString().replace('.000', '')
+    const lastTick = second.replace('Z', '.9999999Z')
     const path = '/v1.0/auditLogs/directoryAudits'
     const inside = await readAll(
-      path + q(`activityDateTime ge ${second} and activityDateTime lt ${next}`),
+      path + q(`activityDateTime ge ${second} and activityDateTime le ${lastTick}`),
       token
     )
     expect(inside.filter(r => r.activityDateTime === second)).toHaveLength(n)
-    const before = await readAll(path + q(`(activityDateTime lt ${second})`), token)
+    expect(inside.every(r => recordTime('audit-logs', r) < Date.parse(second) + 1000)).toBe(true)
+    const tickBefore = new Date(Date.parse(second) - 1000)
+      .toISOString()
+      .replace('.000Z', '.9999999Z')
+    const before = await readAll(path + q(`(activityDateTime le ${tickBefore})`), token)
     expect(before.every(r => recordTime('audit-logs', r) < Date.parse(second))).toBe(true)
-    const after = await readAll(path + q(`activityDateTime gt ${second}`), token)
-    expect(after.some(r => r.activityDateTime === second)).toBe(false)
+    // Provisioning documents gt and lt: gt the second excludes it.
+    const prov = '/v1.0/auditLogs/provisioning'
+    const after = await readAll(prov + q(`activityDateTime gt ${second}`), token)
+    expect(after.every(r => String(r.activityDateTime) > second)).toBe(true)
   })
 
   test('pages return every record exactly once, newest first, honouring $top and event type', async () => {
     const token = await accessToken()
     const window = { start: '2026-10-04T06:00:00Z', end: '2026-10-05T18:00:00Z' }
-    const f = `signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge ${window.start} and createdDateTime lt ${window.end}`
+    const f = `signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge ${window.start} and createdDateTime le 2026-10-05T17:59:59.9999999Z`
     const first = await graphGet(signIns + q(f, 40), token)
     expect(first.body.value).toHaveLength(40)
     expect(first.body['@odata.nextLink']).toMatch(new RegExp(`^${tenant.graphEndpoint}/beta/`))
@@ -255,7 +264,7 @@ describe('graph', () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1)
   })
 
-  test('403 for missing licence or permission, 404 for a missing endpoint', async () => {
+  test('403 for missing licence or permission, 400 "Resource not found for the segment" for a missing endpoint', async () => {
     const token = await accessToken()
     tenant.graph.configure({
       forbidden: { 'audit-logs': 'licence', 'non-interactive-sign-ins': 'permission' },
@@ -274,7 +283,11 @@ describe('graph', () => {
       403,
       'Authentication_MSGraphPermissionMissing'
     ])
-    expect((await graphGet('/v1.0/auditLogs/provisioning', token)).status).toBe(404)
+    const missing = await graphGet('/v1.0/auditLogs/provisioning', token)
+    expect([missing.status, missing.body.error.message]).toEqual([
+      400,
+      "Resource not found for the segment 'provisioning'."
+    ])
     tenant.graph.configure({ forbidden: {}, notFound: [] })
     expect(tenant.graph.requests.some(r => r.status === 403 && r.logType === 'audit-logs')).toBe(
       true

@@ -17,6 +17,8 @@ export interface GraphFaults {
   rateTruncated?: number
   /** The Nth followed nextLink(s) (1-based, counted server-wide) get 400 Invalid Skip Token. */
   invalidSkipTokenAt?: number | number[]
+  /** HTTP status of those answers (undocumented: 400 and 500 are both reported). Default 400. */
+  invalidSkipTokenStatus?: number
   /** Share of pages returned short or empty while a nextLink still follows. */
   shortPages?: number
   /** Share of records served twice (within a page, and again at the start of the next). */
@@ -36,8 +38,21 @@ export interface GraphBehaviour {
   /** Seed of the fault dice (default 42). */
   faultSeed?: number
   forbidden?: Partial<Record<LogTypeName, 'licence' | 'permission'>>
-  /** Log types whose endpoint does not exist here (national clouds). */
+  /** Log types whose endpoint does not exist here: 400 "Resource not found for the segment". */
   notFound?: LogTypeName[]
+  /**
+   * The national cloud this Graph plays: APIs the API reference's national-cloud table
+   * marks unavailable there answer 400 "Resource not found for the segment '...'".
+   */
+  cloud?: 'public' | 'usgov' | 'usgov-dod' | 'china'
+  /**
+   * Where the tenant's retention starts: a query whose lower time bound is older gets
+   * Graph's 400 UnknownError naming the minimum. Default: UTC midnight 30 days before the
+   * tenant's "now"; false: no retention check (keeps everything).
+   */
+  retention?: { edge?: string | number | Date; days?: number; message?: string } | false
+  /** A server that ignores $orderby: audit and provisioning come in no order even when asked. */
+  ignoreOrderBy?: boolean
   /** Widen every time filter by this much on both sides (users report edge operators misbehaving). */
   edgeSlackMs?: number
 }

@@ -19,6 +19,30 @@ export const ROUTES: Record<string, Route> = {
   '/beta/reports/servicePrincipalSignInActivities': { logType: 'service-principal-activity' }
 }
 
+/**
+ * The comparison operators each List API documents on its time field. The fake's own
+ * table, copied from Microsoft's API reference (not from the exporter's catalogue):
+ * - api-reference/beta/api/signin-list.md: createdDateTime eq, le, ge
+ * - api-reference/v1.0/api/directoryaudit-list.md: $filter (eq, ge, le, startswith)
+ * - api-reference/v1.0/api/provisioningobjectsummary-list.md: $filter (eq, contains, gt, lt)
+ * Anything else is a 400 "Invalid filter clause" here (Graph's answer to an unsupported clause).
+ */
+export const DOCUMENTED_TIME_OPS: Record<string, readonly string[]> = {
+  signIns: ['eq', 'ge', 'le'],
+  'audit-logs': ['eq', 'ge', 'le'],
+  'provisioning-logs': ['eq', 'gt', 'lt']
+}
+
+/**
+ * $orderby: documented for directoryAudits and provisioning (the pages above); signIns
+ * document none (they come newest first by default). Only `activityDateTime desc` is
+ * simulated.
+ */
+const ORDER_BY: Partial<Record<string, string>> = {
+  'audit-logs': 'activityDateTime desc',
+  'provisioning-logs': 'activityDateTime desc'
+}
+
 const LOG_TYPE_OF_EVENT = new Map<string, LogTypeName>(
   Object.entries(EVENT_TYPE_OF).map(([logType, ev]) => [ev, logType as LogTypeName])
 )
@@ -33,6 +57,11 @@ export interface Query {
   eqs: Extract<Clause, { kind: 'eq' }>[]
   /** Contradictory event types: nothing can match. */
   empty: boolean
+  /** Served newest first: sign-ins always (documented), audit and provisioning only with $orderby. */
+  ordered: boolean
+  orderBy?: string
+  /** The query's own lower time bound in ticks (-Infinity: none), for the retention check. */
+  lowerKey: number
 }
 
 /** Where the next page starts: after `skipAtKey` matching records whose key is `afterKey`. */
@@ -40,6 +69,21 @@ export interface Cursor {
   query: Query
   afterKey: number
   skipAtKey: number
+  /** Unordered queries: every match, shuffled once when the query started, and where the next page starts. */
+  shuffled?: { entries: { key: number; record: GraphRecord }[]; offset: number }
+}
+
+/**
+ * API availability per national cloud, from the API reference's tables:
+ * signin-list, directoryaudit-list and provisioningobjectsummary-list include
+ * `includes/global-us.md` (global, US Gov L4, L5; not China); the
+ * servicePrincipalSignInActivities report includes `includes/global-only.md`.
+ */
+export const CLOUD_AVAILABILITY: Record<string, readonly string[]> = {
+  signIns: ['public', 'usgov', 'usgov-dod'],
+  'audit-logs': ['public', 'usgov', 'usgov-dod'],
+  'provisioning-logs': ['public', 'usgov', 'usgov-dod'],
+  'service-principal-activity': ['public']
 }
 
 export class GraphError extends Error {
@@ -83,6 +127,19 @@ export function parseQuery(
     if (e instanceof FilterError) throw invalidFilter()
     throw e
   }
+  const documented = DOCUMENTED_TIME_OPS['logType' in route ? route.logType : 'signIns']
+  if (clauses.some(c => c.kind === 'time' && !documented?.includes(c.op))) throw invalidFilter()
+  const orderBy = params.get('$orderby')
+  const allowedOrder = 'logType' in route ? ORDER_BY[route.logType] : undefined
+  if (orderBy !== null && orderBy.trim().replace(/\s+/g, ' ') !== allowedOrder) {
+    throw new GraphError(
+      400,
+      'BadRequest',
+      allowedOrder
+        ? `The simulated tenant supports $orderby=${allowedOrder} only.`
+        : 'OrderBy not supported.'
+    )
+  }
   const events = new Set(clauses.flatMap(c => (c.kind === 'eventType' ? [c.value] : [])))
   let logType: LogTypeName
   if ('logType' in route) {
@@ -115,7 +172,19 @@ export function parseQuery(
     if (c.op === 'lt') hiKey = Math.min(hiKey, k - 1)
   }
   const eqs = clauses.filter((c): c is Extract<Clause, { kind: 'eq' }> => c.kind === 'eq')
-  return { logType, path, filter, top, loKey, hiKey, eqs, empty: events.size > 1 }
+  return {
+    logType,
+    path,
+    filter,
+    top,
+    loKey,
+    hiKey,
+    eqs,
+    empty: events.size > 1,
+    ordered: allowedOrder === undefined || orderBy !== null,
+    orderBy: orderBy ?? undefined,
+    lowerKey: loKey
+  }
 }
 
 export function* matching(

@@ -17,7 +17,17 @@ import {
   SlidingWindow
 } from './graph-behaviour.js'
 import { listen, sendJson, sleep } from './http-util.js'
-import { type Cursor, GraphError, matching, parseQuery, type Query, ROUTES } from './graph-query.js'
+import {
+  CLOUD_AVAILABILITY,
+  type Cursor,
+  GraphError,
+  matching,
+  parseQuery,
+  type Query,
+  ROUTES
+} from './graph-query.js'
+import { retentionEdgeMs, retentionError } from './graph-retention.js'
+import { hashString, mulberry32 } from './random.js'
 import type { TokenRegistry } from './tokens.js'
 
 export type { GraphBehaviour, GraphFaults, FaultKind } from './graph-behaviour.js'
@@ -65,6 +75,8 @@ export async function startGraph(opts: {
   tokens: TokenRegistry
   tls: { cert: string; key: string }
   behaviour?: GraphBehaviour
+  /** The tenant's "now", for the retention edge (default: the real clock). */
+  now?: number
 }): Promise<FakeGraph> {
   const { dataset, tokens } = opts
   const behaviour: GraphBehaviour = { ...opts.behaviour }
@@ -82,6 +94,13 @@ export async function startGraph(opts: {
   }
   let followedLinks = 0
   let baseUrl = ''
+  const now = (): number => opts.now ?? Date.now()
+  const segmentNotFound = (path: string): GraphError =>
+    new GraphError(
+      400,
+      'BadRequest',
+      `Resource not found for the segment '${path.split('/').pop()}'.`
+    )
 
   const countFault = (kind: FaultKind): void => {
     counters.faults[kind] = (counters.faults[kind] ?? 0) + 1
@@ -95,7 +114,19 @@ export async function startGraph(opts: {
 
   function nextLink(q: Query, token: string): string {
     const filter = q.filter ? `&$filter=${encodeURIComponent(q.filter)}` : ''
-    return `${baseUrl}${q.path}?$top=${q.top}${filter}&$skiptoken=${token}`
+    const order = q.orderBy ? `&$orderby=${encodeURIComponent(q.orderBy)}` : ''
+    return `${baseUrl}${q.path}?$top=${q.top}${filter}${order}&$skiptoken=${token}`
+  }
+
+  /** Every match of an unordered query, in an order that has nothing to do with time. */
+  function shuffle(q: Query): Cursor {
+    const entries = [...matching(dataset, { query: q, afterKey: Infinity, skipAtKey: 0 })]
+    const rng = mulberry32(hashString(`${q.filter}|${counters.requests}`))
+    for (let i = entries.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1))
+      ;[entries[i], entries[j]] = [entries[j], entries[i]]
+    }
+    return { query: q, afterKey: Infinity, skipAtKey: 0, shuffled: { entries, offset: 0 } }
   }
 
   async function servePage(
@@ -111,18 +142,26 @@ export async function startGraph(opts: {
       entry.fault = 'shortPage'
       countFault('shortPage')
     }
-    const page: { key: number; record: GraphRecord }[] = []
-    const it = matching(dataset, cursor)
+    let page: { key: number; record: GraphRecord }[] = []
     let more = false
-    for (let r = it.next(); !r.done; r = it.next()) {
-      if (page.length >= take) {
-        more = true
-        break
+    const shuffled = cursor.shuffled
+    if (shuffled) {
+      page = shuffled.entries.slice(shuffled.offset, shuffled.offset + take)
+      more = shuffled.offset + page.length < shuffled.entries.length
+    } else {
+      const it = matching(dataset, cursor)
+      for (let r = it.next(); !r.done; r = it.next()) {
+        if (page.length >= take) {
+          more = true
+          break
+        }
+        page.push(r.value)
       }
-      page.push(r.value)
     }
     let next: Cursor = cursor
-    if (page.length > 0) {
+    if (shuffled) {
+      next = { ...cursor, shuffled: { ...shuffled, offset: shuffled.offset + page.length } }
+    } else if (page.length > 0) {
       const lastKey = page[page.length - 1].key
       const atLast = page.filter(e => e.key === lastKey).length
       const skip = lastKey === cursor.afterKey ? cursor.skipAtKey + atLast : atLast
@@ -137,7 +176,13 @@ export async function startGraph(opts: {
       }
     }
     // Re-publish the page's last record at the top of the next page.
-    if (more && f?.duplicateRate && next.skipAtKey > 0 && dice.next() < f.duplicateRate) {
+    if (
+      !shuffled &&
+      more &&
+      f?.duplicateRate &&
+      next.skipAtKey > 0 &&
+      dice.next() < f.duplicateRate
+    ) {
       next = { ...next, skipAtKey: next.skipAtKey - 1 }
       countFault('duplicate')
     }
@@ -197,12 +242,8 @@ export async function startGraph(opts: {
     }
     try {
       const route = ROUTES[url.pathname]
-      if (!route)
-        throw new GraphError(
-          404,
-          'ResourceNotFound',
-          `Resource not found for the segment '${url.pathname}'.`
-        )
+      // Graph answers a path it (or this cloud) does not have with 400, not 404.
+      if (!route) throw segmentNotFound(url.pathname)
       if (req.method !== 'GET')
         throw new GraphError(405, 'Request_BadRequest', 'Method not allowed.')
       const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')
@@ -245,7 +286,12 @@ export async function startGraph(opts: {
             entry.fault = 'invalidSkipToken'
             countFault('invalidSkipToken')
           }
-          throw new GraphError(400, 'BadRequest', 'Invalid Skip Token')
+          const status = bad ? (behaviour.faults?.invalidSkipTokenStatus ?? 400) : 400
+          throw new GraphError(
+            status,
+            status >= 500 ? 'UnknownError' : 'BadRequest',
+            'Invalid Skip Token'
+          )
         }
         cursor = known
       } else {
@@ -262,12 +308,13 @@ export async function startGraph(opts: {
       entry.logType = q.logType
       entry.filter = q.filter || undefined
       entry.top = q.top
-      if (behaviour.notFound?.includes(q.logType)) {
-        throw new GraphError(
-          404,
-          'ResourceNotFound',
-          `Resource not found for the segment '${url.pathname.split('/').pop()}'.`
-        )
+      const api = 'signIns' in route ? 'signIns' : q.logType
+      const cloud = behaviour.cloud ?? 'public'
+      if (
+        behaviour.notFound?.includes(q.logType) ||
+        !(CLOUD_AVAILABILITY[api] ?? ['public']).includes(cloud)
+      ) {
+        throw segmentNotFound(url.pathname)
       }
       const forbidden = behaviour.forbidden?.[q.logType]
       if (forbidden === 'licence') {
@@ -283,6 +330,24 @@ export async function startGraph(opts: {
           'Authentication_MSGraphPermissionMissing',
           'Calling principal does not have required MSGraph permissions AuditLog.Read.All'
         )
+      }
+
+      if (skipToken === null) {
+        const store = dataset.store(q.logType)
+        const edgeMs = store.timeField ? retentionEdgeMs(behaviour, now()) : undefined
+        if (edgeMs !== undefined && store.timeField) {
+          const edgeKey = store.keyOfMs(edgeMs)
+          // No lower bound: everything Graph still holds. An older lower bound: Graph's error.
+          if (q.lowerKey === -Infinity) q.loKey = Math.max(q.loKey, edgeKey)
+          else if (q.lowerKey < edgeKey) {
+            const custom = behaviour.retention ? behaviour.retention.message : undefined
+            throw custom
+              ? new GraphError(400, 'UnknownError', custom)
+              : retentionError(store.timeField, edgeMs)
+          }
+        }
+        const unordered = !q.ordered || (behaviour.ignoreOrderBy === true && !!q.orderBy)
+        if (unordered) cursor = shuffle(q)
       }
 
       const fault = dice.pageFault(behaviour.faults)

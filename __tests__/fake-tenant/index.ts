@@ -105,7 +105,12 @@ export async function startFakeTenant(options: FakeTenantOptions = {}): Promise<
     const oidc = await startOidc(tls, { ...options.oidc })
     started.push(oidc)
     // The Graph must exist first: its URL is the scope the token endpoint accepts.
-    const graph = await startGraph({ dataset, tokens, tls, behaviour: options.graph })
+    // The tenant's "now" decides its retention edge: the given now, else the dataset's end.
+    const datasetNow = isDataset(options.dataset) ? undefined : options.dataset?.now
+    const nowOption = options.now ?? datasetNow
+    const now =
+      nowOption !== undefined ? new Date(nowOption).getTime() : dataset.window.end.getTime()
+    const graph = await startGraph({ dataset, tokens, tls, behaviour: options.graph, now })
     started.push(graph)
     const login = await startLogin(
       {

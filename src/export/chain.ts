@@ -11,6 +11,8 @@ import { writeRecords } from './record-file.js'
 
 /** A chain may be restarted this often before the log type is declared failed. */
 export const MAX_CHAIN_RESTARTS = 5
+/** Graph may name a later retention edge while the run goes on (it moves daily); follow it this often. */
+const MAX_RETENTION_MOVES = 3
 
 export interface ChainSettings {
   spec: LogTypeSpec
@@ -25,6 +27,8 @@ export interface ChainSettings {
   onProgress(): void
   /** Records per ms over everything this log type has read so far. */
   averageDensity(): number
+  /** Graph said its data starts at `edgeMs` (past retention before that). */
+  onRetentionEdge?(edgeMs: number): void
 }
 
 /**
@@ -72,8 +76,10 @@ export interface ChainDrops {
 
 /**
  * One nextLink chain over the time range [startMs, endMs), newest first, written
- * as JSON lines to its own temp file. Graph returns records newest first, which
- * makes two things exact:
+ * as JSON lines to its own temp file. Newest first is documented for sign-ins and
+ * asked for with $orderby elsewhere (LogTypeSpec.order); the chain checks every
+ * record against the one before it and, once the order breaks, relies on it no
+ * more (see noteOrder). While the order holds, it makes two things exact:
  * - splitting: the scheduler may raise `startMs` to hand the older part of the
  *   range to a new chain; this chain drops anything older and stops at the
  *   first record below it.
@@ -93,6 +99,15 @@ export class Chain {
   firstUrl = ''
   /** Records the split that created this chain expected it to read (until its first page says more). */
   expectedRecords?: number
+  /** Records that arrived newer than the record before them (Graph's order broken). */
+  orderViolations = 0
+  /** False once a record broke the order: no early stop, no split, restarts re-read the whole slice. */
+  orderTrusted = true
+
+  private lastTimeSeen = Number.POSITIVE_INFINITY
+  /** The current query ends below endMs (a restart from the oldest second written). */
+  private narrowed = false
+  private retentionMoves = 0
 
   private lastPageKept = 0
   private lastPageSpanMs = 0
@@ -129,7 +144,7 @@ export class Chain {
     minSpanMs: number,
     records: number
   ): { startMs: number; endMs: number; expectedRecords: number } | undefined {
-    const model = this.densityModel()
+    const model = this.orderTrusted ? this.densityModel() : undefined
     if (!model) return undefined
     const remaining = model.recordsBetween(this.startMs)
     const older = Math.min(remaining / 2, records)
@@ -191,14 +206,35 @@ export class Chain {
       } catch (error) {
         if (
           error instanceof GraphRequestError &&
+          error.kind === 'retention-edge' &&
+          error.retentionEdgeMs !== undefined &&
+          spec.timeField &&
+          this.retentionMoves < MAX_RETENTION_MOVES
+        ) {
+          // Graph no longer holds the start of this range: read what it holds, from its edge.
+          this.retentionMoves++
+          const edge = error.retentionEdgeMs
+          this.settings.onRetentionEdge?.(edge)
+          const until = this.narrowed ? this.queryEndMs : this.endMs
+          if (edge >= until) return
+          if (edge > this.startMs) this.startMs = edge
+          url = this.queryUrl(until)
+          firstPage = true
+          continue
+        }
+        if (
+          error instanceof GraphRequestError &&
           error.kind === 'chain-broken' &&
           this.restarts < MAX_CHAIN_RESTARTS &&
           spec.timeField
         ) {
           this.restarts++
-          // Everything newer than the oldest second written is on disk already.
-          const until = Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
-          skip = new Set(this.tailIds)
+          // While the order holds, everything newer than the oldest second written is on disk
+          // already. Without it, only the whole slice is safe (the merge drops what repeats).
+          const until = this.orderTrusted
+            ? Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
+            : this.endMs
+          skip = this.orderTrusted ? new Set(this.tailIds) : new Set()
           url = this.queryUrl(until)
           firstPage = true
           this.settings.logger.info(
@@ -213,13 +249,44 @@ export class Chain {
       this.pages++
       const positionBefore = this.positionMs
       const keptBefore = this.kept
+      const wasTrusted = this.orderTrusted
+      this.noteOrder(page.records)
       const { keep, reachedStart } = this.keep(page.records, skip)
       this.lastPageKept = this.kept - keptBefore
       this.lastPageSpanMs = positionBefore - this.positionMs
       await writeRecords(out, this.arena, keep)
       this.settings.onProgress()
-      if (!page.nextLink || reachedStart) return
+      if (wasTrusted && !this.orderTrusted && this.narrowed) {
+        // A restart trusted the order to skip what was newer than the oldest second
+        // written; it did not hold, so read the whole slice again.
+        this.settings.logger.info(
+          `${spec.name}: Graph's records arrived out of time order; re-reading ` +
+            `${new Date(this.startMs).toISOString()} to ${new Date(this.endMs).toISOString()} without relying on it.`
+        )
+        skip = new Set()
+        url = this.queryUrl(this.endMs)
+        firstPage = true
+        continue
+      }
+      if (!page.nextLink || (reachedStart && this.orderTrusted)) return
       url = page.nextLink
+    }
+  }
+
+  /**
+   * Check the arriving order against the one the chain relies on (newest first,
+   * equal times allowed). A record newer than the one before it is a violation:
+   * counted, and from then on the chain stops relying on the order.
+   */
+  private noteOrder(records: PageRecord[]): void {
+    if (!this.settings.spec.timeField) return
+    for (const { timeMs } of records) {
+      if (Number.isNaN(timeMs)) continue
+      if (timeMs > this.lastTimeSeen) {
+        this.orderViolations++
+        this.orderTrusted = false
+      }
+      this.lastTimeSeen = timeMs
     }
   }
 
@@ -268,7 +335,14 @@ export class Chain {
     return { keep, reachedStart }
   }
 
+  /** The end of the current query's range. */
+  private queryEndMs = 0
+
   private queryUrl(untilMs: number): string {
+    // Each fresh query starts a new order: its first record may be newer than the last one seen.
+    this.lastTimeSeen = Number.POSITIVE_INFINITY
+    this.queryEndMs = untilMs
+    this.narrowed = untilMs < this.endMs
     const { spec, graphEndpoint, extraFilter, pageSize } = this.settings
     const range = spec.timeField ? { startMs: this.startMs, endMs: untilMs } : undefined
     return buildQueryUrl(graphEndpoint, spec, buildFilter(spec, range, extraFilter), pageSize)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { errorMessage } from '../errors.js'
 import type { Clock } from '../graph/clock.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
+import { RETENTION_NOTE } from '../graph/retention-edge.js'
 import type { GraphTransport } from '../graph/graph-transport.js'
 import { IdSet } from '../graph/id-set.js'
 import { Pacer, type PacerStats } from '../graph/pacer.js'
@@ -86,6 +87,13 @@ export interface LogTypeResult {
   }
   /** Ids in the trailing overlap, for the next incremental run (not written to the manifest). */
   rememberedIds: string[]
+  /** Records that arrived out of the time order a chain relied on (see Chain.noteOrder). */
+  orderViolations?: number
+  /**
+   * The part of the window Graph no longer holds: [window start, Graph's edge),
+   * as Graph's retention-edge answer named it (see graph/retention-edge.ts).
+   */
+  retentionGap?: { start: Date; end: Date; graphMinimum: Date }
 }
 
 export interface ExportResult {
@@ -169,6 +177,8 @@ interface ExportJob extends Job {
   chains: Chain[]
   counters: FetchCounters
   startedAt: number
+  /** The latest retention edge Graph named for this log type. */
+  retentionEdgeMs?: number
 }
 
 async function createJob(
@@ -213,6 +223,9 @@ async function createJob(
               covered += chain.coveredMs()
             }
             return covered > 0 ? kept / covered : 0
+          },
+          onRetentionEdge: edgeMs => {
+            job.retentionEdgeMs = Math.max(job.retentionEdgeMs ?? edgeMs, edgeMs)
           },
           fetch: {
             transport: boundary.transport,
@@ -281,6 +294,7 @@ async function finishJob(
   }
   const first = job.chains[0]
   const range = job.range
+  const retentionGap = retentionGapOf(job)
   results.set(spec.name, {
     logType: spec.name,
     title: spec.title,
@@ -308,8 +322,15 @@ async function finishJob(
       lateRecords: merged.lateRecords,
       lostRange: plan.lostRange
     },
-    rememberedIds: merged.rememberedIds
+    rememberedIds: merged.rememberedIds,
+    orderViolations: job.chains.reduce((sum, chain) => sum + chain.orderViolations, 0),
+    retentionGap
   })
+  if (retentionGap) {
+    boundary.logger.warning(
+      describeRetentionGap(spec, retentionGap, range ? new Date(range.endMs) : undefined)
+    )
+  }
   if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
 }
@@ -350,6 +371,35 @@ function reportProgress(
         `${c.retries} retries, ${c.throttled} throttled).`
     )
   }
+}
+
+/** [window start, Graph's edge) when Graph said part of the window is past retention. */
+function retentionGapOf(job: ExportJob): LogTypeResult['retentionGap'] {
+  if (job.retentionEdgeMs === undefined || !job.range) return undefined
+  const end = Math.min(job.retentionEdgeMs, job.range.endMs)
+  if (end <= job.range.startMs) return undefined
+  return {
+    start: new Date(job.range.startMs),
+    end: new Date(end),
+    graphMinimum: new Date(job.retentionEdgeMs)
+  }
+}
+
+/** The warning for a retention gap: the exact lost range, and why. */
+export function describeRetentionGap(
+  spec: LogTypeSpec,
+  gap: NonNullable<LogTypeResult['retentionGap']>,
+  windowEnd?: Date
+): string {
+  const whole = windowEnd !== undefined && gap.end.getTime() >= windowEnd.getTime()
+  return (
+    `${spec.title}: records in [${gap.start.toISOString()}, ${gap.end.toISOString()}) are past ` +
+    `${RETENTION_NOTE} and cannot be exported: Graph's data starts at ${gap.graphMinimum.toISOString()}. ` +
+    (whole
+      ? 'The whole window is past retention, so the file holds only its header row.'
+      : 'This export holds everything Graph still keeps in the window.') +
+    ' The manifest marks the gap (retentionGap).'
+  )
 }
 
 function describeFailure(error: unknown): string {

@@ -5,10 +5,12 @@ import type { Cloud } from '../settings.js'
  * Why a page could not be read:
  * - chain-broken: this nextLink chain cannot continue (invalid skip token, or
  *   retries exhausted mid-chain); a fresh query from where we are can.
+ * - retention-edge: the query's lower bound is older than what Graph keeps;
+ *   `retentionEdgeMs` is where its data starts (see retention-edge.ts).
  * - fatal: nothing will help this log type (403, 404, bad filter, retries
  *   exhausted on a first page).
  */
-export type GraphFailureKind = 'chain-broken' | 'fatal'
+export type GraphFailureKind = 'chain-broken' | 'retention-edge' | 'fatal'
 
 export class GraphRequestError extends Error {
   constructor(
@@ -16,11 +18,15 @@ export class GraphRequestError extends Error {
     readonly kind: GraphFailureKind,
     readonly status: number | undefined,
     readonly code: string | undefined,
-    options?: { cause?: unknown }
+    options?: { cause?: unknown; retentionEdgeMs?: number }
   ) {
     super(message, options)
     this.name = 'GraphRequestError'
+    this.retentionEdgeMs = options?.retentionEdgeMs
   }
+
+  /** retention-edge only: the first instant Graph still holds. */
+  readonly retentionEdgeMs?: number
 }
 
 export interface GraphErrorBody {
@@ -41,9 +47,22 @@ export function parseErrorBody(body: string): GraphErrorBody {
   }
 }
 
-/** Skip tokens occasionally go bad on long chains; Graph says so with a 400. */
+/**
+ * Skip tokens occasionally go bad on long chains ("Invalid Skip Token", "skip
+ * token is null"). The status is not documented (400 and 500 have both been
+ * reported), so the text decides, on any error status: the link is dead and
+ * retrying it cannot help.
+ */
 export function isBrokenSkipToken(status: number, error: GraphErrorBody): boolean {
-  return status === 400 && /skip\s*token/i.test(error.message ?? '')
+  return status >= 400 && /skip\s*token/i.test(`${error.code ?? ''} ${error.message ?? ''}`)
+}
+
+/** Graph's answer for a path this cloud or version does not have (400, not 404). */
+export function isSegmentNotFound(status: number, error: GraphErrorBody): boolean {
+  return (
+    (status === 400 || status === 404) &&
+    /Resource not found for the segment/i.test(error.message ?? '')
+  )
 }
 
 /**
@@ -65,14 +84,23 @@ export function explainGraphFailure(
       `${what}: the tenant has no ${spec.licence} licence, which Graph requires for this log. ` +
       `Assign a P1/P2 licence to the tenant, or drop '${spec.name}' from log-types. ` +
       `If the tenant is licensed, this error is sometimes returned transiently: granting the app ` +
-      `Directory.Read.All besides ${spec.permission} is Microsoft's documented workaround.${detail}`
+      `Directory.Read.All besides AuditLog.Read.All is Microsoft's documented workaround ` +
+      `(the API reference lists both as required).${detail}`
     )
   }
   if (status === 403) {
     return (
-      `${what}: the app is not allowed to read this log. Grant the application permission ` +
-      `${spec.permission} (Microsoft Graph, type Application) to the app registration and ` +
+      `${what}: the app is not allowed to read this log. Grant the application permissions ` +
+      `${spec.permission} (Microsoft Graph, type Application; the API reference lists ` +
+      `${spec.permissions.length > 1 ? 'both' : 'it'} as least privileged, ${spec.docs}) to the app registration and ` +
       `grant admin consent, then re-run.${detail}`
+    )
+  }
+  if (isSegmentNotFound(status, error)) {
+    return (
+      `${what}: Graph at this endpoint does not have this API ('${cloud}' cloud). ` +
+      `The API reference (${spec.docs}) lists it for: ${spec.clouds.join(', ')}. ` +
+      `Check that the 'cloud' input matches the tenant's cloud, or remove '${spec.name}' from log-types.${detail}`
     )
   }
   if (status === 401) {

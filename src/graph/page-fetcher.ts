@@ -7,8 +7,10 @@ import {
   explainGraphFailure,
   GraphRequestError,
   isBrokenSkipToken,
-  parseErrorBody
+  parseErrorBody,
+  type GraphErrorBody
 } from './graph-errors.js'
+import { isRetentionEdge, parseRetentionEdge, RETENTION_NOTE } from './retention-edge.js'
 import type { GraphTransport, PageResponse } from './graph-transport.js'
 import { MalformedPageError, PageSplitter, type ByteArena, type PageParts } from './page-body.js'
 import type { Pacer } from './pacer.js'
@@ -229,6 +231,21 @@ async function classify(
   const body = await response.text()
   const error = parseErrorBody(body)
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.clock.now())
+  // A dead link stays dead whatever its status: restart the chain at once (no retries).
+  if (isBrokenSkipToken(status, error)) {
+    return {
+      ok: false,
+      retry: false,
+      status,
+      error: new GraphRequestError(
+        `${ctx.spec.title}: Graph rejected the skip token (HTTP ${status}: ${error.message ?? error.code ?? ''})`,
+        'chain-broken',
+        status,
+        error.code
+      )
+    }
+  }
+  if (isRetentionEdge(status, error)) return retentionEdge(ctx, status, error)
   if (status === 429) {
     return {
       ...retryable('throttled', status, `HTTP 429 ${error.code ?? ''}`.trim()),
@@ -243,19 +260,6 @@ async function classify(
   }
   if (status === 401)
     return retryable('unauthorized', status, `HTTP 401 ${error.code ?? ''}`.trim())
-  if (isBrokenSkipToken(status, error)) {
-    return {
-      ok: false,
-      retry: false,
-      status,
-      error: new GraphRequestError(
-        `${ctx.spec.title}: Graph rejected the skip token (${error.message ?? 'HTTP 400'})`,
-        'chain-broken',
-        status,
-        error.code
-      )
-    }
-  }
   const fatal = new GraphRequestError(
     explainGraphFailure(ctx.spec, ctx.cloud, status, error),
     'fatal',
@@ -266,6 +270,29 @@ async function classify(
     return { ok: false, retry: true, kind: 'licence-403', status, error: fatal }
   }
   return { ok: false, retry: false, status, error: fatal }
+}
+
+/** The lower bound is past retention: say where Graph's data starts, or fail naming retention. */
+function retentionEdge(ctx: FetchContext, status: number, error: GraphErrorBody): Failure {
+  const edgeMs = parseRetentionEdge(error.message ?? '')
+  const message =
+    edgeMs === undefined
+      ? `${ctx.spec.title}: the window starts before ${RETENTION_NOTE}, and Graph's answer did not ` +
+        `say where its data starts, so the export cannot continue from there. Move 'since' ` +
+        `within the retention period and re-run. [${status} ${error.code ?? ''}: ${error.message ?? ''}]`
+      : `${ctx.spec.title}: Graph keeps records from ${new Date(edgeMs).toISOString()} only (${RETENTION_NOTE}).`
+  return {
+    ok: false,
+    retry: false,
+    status,
+    error: new GraphRequestError(
+      message,
+      edgeMs === undefined ? 'fatal' : 'retention-edge',
+      status,
+      error.code,
+      { retentionEdgeMs: edgeMs }
+    )
+  }
 }
 
 function classifyThrown(error: unknown): Outcome {

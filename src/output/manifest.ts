@@ -58,7 +58,18 @@ export function buildManifest(
           title: t.title,
           status: t.status,
           error: t.error,
-          complete: t.status === 'ok',
+          // Everything Graph holds can still leave part of the window past retention.
+          complete: t.status === 'ok' && !t.retentionGap,
+          retentionGap: t.retentionGap
+            ? {
+                start: t.retentionGap.start.toISOString(),
+                end: t.retentionGap.end.toISOString(),
+                endExclusive: true,
+                graphMinimum: t.retentionGap.graphMinimum.toISOString(),
+                reason:
+                  'past Microsoft Graph retention (7 days for audit logs without Microsoft Entra ID P1/P2, 30 days otherwise)'
+              }
+            : null,
           request: t.request,
           window: t.window && {
             start: t.window.start.toISOString(),
@@ -84,6 +95,7 @@ export function buildManifest(
           faults: t.counters.faults,
           chains: t.chains,
           chainRestarts: t.chainRestarts,
+          orderViolations: t.orderViolations ?? 0,
           truncatedCells: t.truncatedCells,
           uncataloguedFields: t.unknownFields,
           durationMs: Math.round(t.durationMs),

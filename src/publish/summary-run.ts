@@ -104,6 +104,14 @@ function collectWarnings(input: SummaryInput): string[] {
     )
   }
   for (const t of result?.logTypes ?? []) {
+    const gap = t.retentionGap
+    if (gap) {
+      warnings.push(
+        `**${escapeInline(t.title)}**: records from ${utc(gap.start)} to ${utc(gap.end)} (end exclusive) are past Microsoft Graph's retention ` +
+          `(7 days for audit logs without Entra ID P1/P2, 30 days otherwise): Graph's data starts at ${utc(gap.graphMinimum)}. ` +
+          `The file holds everything Graph still keeps; the manifest marks the gap.`
+      )
+    }
     const lost = t.continuity?.lostRange
     if (lost) {
       warnings.push(
@@ -200,7 +208,13 @@ function logTypeRow(t: LogTypeResult): string[] {
   const throttled = c.throttled > 0 ? `${count(c.throttled)} (${duration(c.throttledWaitMs)})` : '0'
   return [
     escapeInline(t.title),
-    t.status === 'ok' ? '✅ ok' : t.rows > 0 ? '⚠️ partial' : '❌ failed',
+    t.status !== 'ok'
+      ? t.rows > 0
+        ? '⚠️ partial'
+        : '❌ failed'
+      : t.retentionGap
+        ? '⚠️ gap (retention)'
+        : '✅ ok',
     count(t.rows),
     shown.join('<br>') || '—',
     count(c.pages),
