@@ -137,7 +137,7 @@ describe('explainAuthError', () => {
     "AADSTS650057: Invalid resource. The client has requested access to a resource which is not listed in the requested permissions in the client's application registration. Client app ID: af3110ba-0ba9-4412-b1a0-59f50b7e9273(entra-log-export). Resource value from request: https://graph.microsoft.com. Resource app ID: 00000003-0000-0000-c000-000000000000. List of valid resources from app registration: ."
   ])('admin consent missing: %#', description => {
     const { message } = explain(tokenEndpointError('invalid_client', description))
-    expect(message).toContain('AuditLog.Read.All')
+    expect(message).toContain('AuditLog.Read.All and Directory.Read.All')
     expect(message).toMatch(/admin consent/)
     expect(message).toContain(TENANT_ID)
   })

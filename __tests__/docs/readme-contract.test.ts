@@ -331,6 +331,29 @@ describe('README content a newcomer relies on', () => {
     }
   })
 
+  it("lists each log type's clouds as the API reference's national-cloud table (LOG_TYPE_SPECS.clouds)", () => {
+    const table = section(readme, 'log-types')
+    for (const name of LOG_TYPES) {
+      const row = tableRows(table).find(cells => unticked(cells[0]) === name)!
+      expect({ name, clouds: row.at(-1)?.trim() }).toEqual({
+        name,
+        clouds: LOG_TYPE_SPECS[name].clouds.join(', ')
+      })
+    }
+  })
+
+  it('grants both permissions the API reference lists in every setup path', () => {
+    // Quick start, the az commands (Directory.Read.All's role id on the permission add line) and the portal steps.
+    expect(readme).toMatch(
+      /1\. Create an app registration with the `AuditLog.Read.All` and `Directory.Read.All`/
+    )
+    expect(readme).toMatch(
+      /--api-permissions b0afded3-3588-46d8-8b3d-9842eff778da=Role 7ab1d382-f21e-4acd-a863-ba3e13f7da61=Role/
+    )
+    expect(readme).toMatch(/AuditLog\.Read\.All\*\* and\s+\*\*Directory\.Read\.All\*\*/)
+    expect(readme).not.toMatch(/optional: Directory\.Read\.All/)
+  })
+
   it('explains each error code users meet', () => {
     for (const code of [
       'AADSTS7000215',
@@ -345,7 +368,9 @@ describe('README content a newcomer relies on', () => {
       'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
       'Authentication_MSGraphPermissionMissing',
       '429',
-      'Invalid filter clause'
+      'Invalid filter clause',
+      'Minimum allowed time for',
+      'Resource not found for the segment'
     ]) {
       expect(readme).toContain(code)
     }

@@ -34,16 +34,16 @@ test('cloud: usgov with authority-host and graph-endpoint overridden exports', a
   expect(result.summary).toMatch(/\bcloud\W+usgov\b/i)
 })
 
-test('cloud: china fails service-principal-activity (global only) and still exports audit-logs', async () => {
+test('cloud: usgov-dod fails service-principal-activity (global only) and still exports audit-logs', async () => {
   tenant = await startSmallTenant()
   const result = await run(tenant, {
-    cloud: 'china',
+    cloud: 'usgov-dod',
     'client-secret': tenant.clientSecret,
     'log-types': 'service-principal-activity, audit-logs'
   })
   const message = expectOneError(result)
   expect(message).toContain('1 of 2 log types failed')
-  expect(message).toMatch(/service-principal-activity: .*not available in the 'china' cloud/)
+  expect(message).toMatch(/service-principal-activity: .*not available in the 'usgov-dod' cloud/)
   expect(message).toContain("Remove 'service-principal-activity' from log-types")
 
   // Not even asked for: the cloud's catalogue decided, not a 404.
@@ -55,8 +55,10 @@ test('cloud: china fails service-principal-activity (global only) and still expo
   expect(artifacts).toHaveLength(1)
   expect([...artifacts[0].files().keys()].sort()).toEqual(['audit-logs.csv', 'manifest.json'])
   const manifest = readFileSync(join(outputDir(result), 'manifest.json'), 'utf8')
-  expect(manifest).toContain("not available in the 'china' cloud")
-  expect(result.summary).toMatch(/\bcloud\W+china\b/i)
+  expect(manifest).toContain("not available in the 'usgov-dod' cloud")
+  // The message cites the API reference's national-cloud table it rests on.
+  expect(manifest).toContain('reportroot-list-serviceprincipalsigninactivities.md')
+  expect(result.summary).toMatch(/\bcloud\W+usgov-dod\b/i)
 })
 
 test('an http authority-host is rejected before any request', async () => {

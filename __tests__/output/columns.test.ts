@@ -76,7 +76,12 @@ describe('column catalogue', () => {
   it('covers the beta signIn schema (60+ properties) flattened in document order', () => {
     const all = names('interactive-sign-ins', 'all')
     expect(knownFields('interactive-sign-ins').size).toBeGreaterThanOrEqual(60)
-    expect(all.slice(0, 3)).toEqual(['appDisplayName', 'appId', 'appliedConditionalAccessPolicies'])
+    expect(all.slice(0, 4)).toEqual([
+      'agent.agentType',
+      'agent.parentAppId',
+      'appDisplayName',
+      'appId'
+    ])
     const lat = all.indexOf('location.geoCoordinates.latitude')
     expect(all.slice(lat - 2, lat + 3)).toEqual([
       'location.countryOrRegion',

@@ -188,7 +188,8 @@ function explainConsent(_text: string, s: Settings, _c: AuthErrorContext, code: 
   return (
     `App ${s.clientId} has no admin consent for the Microsoft Graph permission it needs (${code}). ` +
     'In the app registration, under API permissions, add the Microsoft Graph application ' +
-    `permission AuditLog.Read.All and grant admin consent for tenant '${s.tenantId}' ` +
+    `permissions AuditLog.Read.All and Directory.Read.All (the API reference lists both for ` +
+    `these reports) and grant admin consent for tenant '${s.tenantId}' ` +
     `(or run: az ad app permission admin-consent --id ${s.clientId}).`
   )
 }

@@ -414,8 +414,9 @@ function unavailable(spec: LogTypeSpec, settings: Settings): LogTypeResult {
     title: spec.title,
     status: 'failed',
     error:
-      `${spec.title} is not available in the '${settings.cloud}' cloud (Graph offers it in: ` +
-      `${spec.clouds.join(', ')}). Remove '${spec.name}' from log-types for this tenant.`,
+      `${spec.title} is not available in the '${settings.cloud}' cloud: Microsoft's API reference ` +
+      `(${spec.docs}, national cloud table) lists ${spec.version}${spec.path} for ${spec.clouds.join(', ')} only. ` +
+      `Remove '${spec.name}' from log-types for this tenant.`,
     request: { url: '', filter: '' },
     rows: 0,
     duplicatesDropped: 0,

@@ -11,10 +11,19 @@
 
 export type Field = string | readonly [string, readonly Field[]]
 
-const SIGN_IN_ACTIVITY: readonly Field[] = ['lastSignInDateTime', 'lastSignInRequestId']
+/** signInActivity (beta): the last sign-in, the last non-interactive one and the last successful one. */
+const SIGN_IN_ACTIVITY: readonly Field[] = [
+  'lastSignInDateTime',
+  'lastSignInRequestId',
+  'lastNonInteractiveSignInDateTime',
+  'lastNonInteractiveSignInRequestId',
+  'lastSuccessfulSignInDateTime',
+  'lastSuccessfulSignInRequestId'
+]
 
 /**
- * signIn (beta).
+ * signIn (beta), checked against @microsoft/microsoft-graph-types-beta's SignIn by
+ * __tests__/output/columns-graph-types.test.ts.
  * https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta
  * (microsoftgraph/microsoft-graph-docs-contrib api-reference/beta/resources/signin.md,
  * 2024-11 revision, plus appOwnerTenantId and tokenProtectionStatusDetails added in 2026).
@@ -23,6 +32,8 @@ const SIGN_IN_ACTIVITY: readonly Field[] = ['lastSignInDateTime', 'lastSignInReq
  * tokenprotectionstatusdetails.md, mfadetail.md.
  */
 export const SIGN_IN_FIELDS: readonly Field[] = [
+  // Agentic sign-ins (agentSignIn, namespace microsoft.graph.agentic).
+  ['agent', ['agentType', 'parentAppId']],
   'appDisplayName',
   'appId',
   'appliedConditionalAccessPolicies',
@@ -51,6 +62,7 @@ export const SIGN_IN_FIELDS: readonly Field[] = [
     'deviceDetail',
     [
       'browser',
+      'browserId',
       'deviceId',
       'displayName',
       'isCompliant',
@@ -86,6 +98,7 @@ export const SIGN_IN_FIELDS: readonly Field[] = [
   'processingTimeInMilliseconds',
   'resourceDisplayName',
   'resourceId',
+  'resourceOwnerTenantId',
   'resourceServicePrincipalId',
   'resourceTenantId',
   'riskDetail',
@@ -121,7 +134,9 @@ export const SIGN_IN_FIELDS: readonly Field[] = [
 export const SIGN_IN_LEGACY_FIELDS: readonly string[] = ['alternateSignInName', 'riskEventTypes']
 
 /**
- * directoryAudit (v1.0).
+ * directoryAudit (v1.0), checked against @microsoft/microsoft-graph-types' DirectoryAudit.
+ * v1.0's auditUserIdentity has no homeTenantId/homeTenantName (beta only), so
+ * no column offers them.
  * https://learn.microsoft.com/graph/api/resources/directoryaudit?view=graph-rest-1.0
  * initiatedBy: auditactivityinitiator.md -> audituseridentity.md, appidentity.md.
  * targetResources: targetresource.md (modifiedProperties: modifiedproperty.md).
@@ -136,10 +151,7 @@ export const AUDIT_FIELDS: readonly Field[] = [
   [
     'initiatedBy',
     [
-      [
-        'user',
-        ['displayName', 'homeTenantId', 'homeTenantName', 'id', 'ipAddress', 'userPrincipalName']
-      ],
+      ['user', ['displayName', 'id', 'ipAddress', 'userPrincipalName']],
       ['app', ['appId', 'displayName', 'servicePrincipalId', 'servicePrincipalName']]
     ]
   ],
@@ -157,7 +169,7 @@ const PROVISIONED_IDENTITY: readonly Field[] = ['details', 'displayName', 'id', 
 const PROVISIONING_SYSTEM: readonly Field[] = ['details', 'displayName', 'id']
 
 /**
- * provisioningObjectSummary (v1.0).
+ * provisioningObjectSummary (v1.0), checked against @microsoft/microsoft-graph-types.
  * https://learn.microsoft.com/graph/api/resources/provisioningobjectsummary?view=graph-rest-1.0
  * Nested: initiator.md, provisioningserviceprincipal.md, provisionedidentity.md,
  * provisioningsystem.md, provisioningstatusinfo.md (errorInformation: provisioningerrorinfo.md).
@@ -192,7 +204,7 @@ export const PROVISIONING_FIELDS: readonly Field[] = [
 ]
 
 /**
- * servicePrincipalSignInActivity (beta).
+ * servicePrincipalSignInActivity (beta), checked against @microsoft/microsoft-graph-types-beta.
  * https://learn.microsoft.com/graph/api/resources/serviceprincipalsigninactivity?view=graph-rest-beta
  * Each activity is a signInActivity (signinactivity.md).
  */
