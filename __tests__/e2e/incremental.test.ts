@@ -114,6 +114,15 @@ describe('incremental scheduled exports', () => {
         env: env(1)
       })
       expect(first.code).toBe(0)
+      // The whole first window is past Graph's retention edge: header-only files and a warning.
+      const DAY = 24 * HOUR
+      const edge = new Date(Math.floor((Date.now() - 30 * DAY) / DAY) * DAY).toISOString()
+      const firstManifest = JSON.parse(readFileSync(first.outputs.manifest, 'utf8'))
+      expect(firstManifest.logTypes['audit-logs']).toMatchObject({
+        status: 'ok',
+        rows: 0,
+        retentionGap: { start: at(24 * 45), end: at(24 * 40), graphMinimum: edge }
+      })
       const second = await runAction({
         tenant: old,
         inputs: inputs(old, { since: '1d', 'artifact-name': 'old-2' }),
@@ -128,6 +137,15 @@ describe('incremental scheduled exports', () => {
       const manifest = JSON.parse(readFileSync(second.outputs.manifest, 'utf8'))
       expect(manifest.logTypes['audit-logs'].continuity.status).toBe('gap')
       expect(manifest.logTypes['audit-logs'].continuity.lostRange.start).toBe(at(24 * 40))
+      // Graph itself named its edge: the saved end is past it, so [start, edge) is marked lost
+      // and everything from the edge on is exported exactly.
+      const start = new Date(Date.parse(at(24 * 40)) - 2 * HOUR).toISOString()
+      expect(manifest.logTypes['audit-logs'].retentionGap).toMatchObject({ start, end: edge })
+      expect(second.stdout).toContain(`[${start}, ${edge})`)
+      const expected = allRecords(old.dataset, 'audit-logs')
+        .filter(r => Date.parse(r.activityDateTime as string) >= Date.parse(edge))
+        .map(r => r.id as string)
+      expect(idsInArtifact(old, 'old-2', 'audit-logs').sort()).toEqual(expected.sort())
     } finally {
       await old.stop()
     }

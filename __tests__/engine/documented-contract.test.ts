@@ -210,4 +210,18 @@ describe('national clouds', () => {
       await tenant.stop()
     }
   })
+
+  it("a Graph that plays the China cloud refuses what its national-cloud table lacks, with Graph's 400", async () => {
+    const tenant = await tenantWith({ cloud: 'china' })
+    try {
+      const settings = testSettings(tenant, { logTypes: ['audit-logs'] })
+      const { result } = await exportWith(tenant, settings)
+      expect(result.logTypes[0].status).toBe('failed')
+      expect(result.logTypes[0].error).toContain('Resource not found for the segment')
+      expect(result.logTypes[0].error).toContain('directoryaudit-list.md')
+      expect(new Set(tenant.graph.requests.map(r => r.status))).toEqual(new Set([400]))
+    } finally {
+      await tenant.stop()
+    }
+  })
 })

@@ -80,7 +80,7 @@ describe('one failing log type does not stop the others', () => {
       const { result } = await exportWith(tenant, settings)
       const [sp, audit] = result.logTypes
       expect(sp.status).toBe('failed')
-      expect(sp.error).toMatch(/AuditLog\.Read\.All/)
+      expect(sp.error).toMatch(/AuditLog\.Read\.All and Directory\.Read\.All/)
       expect(sp.error).toMatch(/admin consent/)
       expect(sp.files.map(f => basename(f.path))).toEqual([
         'service-principal-sign-ins.incomplete.csv'

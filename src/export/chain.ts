@@ -105,6 +105,8 @@ export class Chain {
   orderTrusted = true
 
   private lastTimeSeen = Number.POSITIVE_INFINITY
+  /** The end of the current query's range. */
+  private queryEndMs = 0
   /** The current query ends below endMs (a restart from the oldest second written). */
   private narrowed = false
   private retentionMoves = 0
@@ -334,9 +336,6 @@ export class Chain {
     }
     return { keep, reachedStart }
   }
-
-  /** The end of the current query's range. */
-  private queryEndMs = 0
 
   private queryUrl(untilMs: number): string {
     // Each fresh query starts a new order: its first record may be newer than the last one seen.
