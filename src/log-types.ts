@@ -75,6 +75,10 @@ function signIns(
     permissions: REPORT_PERMISSIONS,
     permission: REPORT_PERMISSIONS.join(' and '),
     licence: SIGN_IN_LICENCE,
+    // Global, US Gov L4 and L5; not China, where sign-ins through Graph have answered 404.
+    // Open question: the rendered v1.0 List signIns page has shown a global-only table;
+    // the beta page's table could not be read from the stored docs, so US Gov is not refused
+    // up front (a 400 "Resource not found for the segment" still gets a clear message).
     clouds: GLOBAL_US,
     docs: 'api-reference/beta/api/signin-list.md'
   }

@@ -169,6 +169,12 @@ describe('graph', () => {
       expect(res.body.error).toMatchObject({ code: 'BadRequest', message: 'Invalid filter clause' })
     }
     expect((await graphGet(`${signIns}?$top=1001`, token)).status).toBe(400)
+    // $orderby is documented for directoryAudits and provisioning, not for signIns.
+    expect((await graphGet(`${signIns}?$orderby=createdDateTime%20desc`, token)).status).toBe(400)
+    expect(
+      (await graphGet('/v1.0/auditLogs/directoryAudits?$orderby=activityDateTime%20desc', token))
+        .status
+    ).toBe(200)
     const v1 = await graphGet(
       '/v1.0/auditLogs/signIns' + q("signInEventTypes/any(t: t eq 'servicePrincipal')"),
       token
@@ -292,5 +298,19 @@ describe('graph', () => {
     expect(tenant.graph.requests.some(r => r.status === 403 && r.logType === 'audit-logs')).toBe(
       true
     )
+  })
+
+  test("a lower bound past retention gets Graph's 400 UnknownError naming the minimum", async () => {
+    const token = await accessToken()
+    const res = await graphGet(
+      '/v1.0/auditLogs/directoryAudits' + q('activityDateTime ge 2026-08-01T00:00:00Z'),
+      token
+    )
+    // Retention edge: UTC midnight 30 days before the tenant's now (2026-10-06).
+    expect([res.status, res.body.error.code, res.body.error.message]).toEqual([
+      400,
+      'UnknownError',
+      "Specified argument was out of the range of valid values. (Parameter 'Minimum allowed time for activityDateTime is 9/6/2026 12:00:00 AM')"
+    ])
   })
 })
