@@ -49,5 +49,8 @@ describe('retention gap', () => {
     )
     expect(markdown).toContain("past Microsoft Graph's retention")
     expect(markdown).toContain('⚠️ gap (retention)')
+    expect(markdown).toContain(
+      '## Entra ID log export: ⚠️ everything Graph still holds (part of the window is past retention)'
+    )
   })
 })

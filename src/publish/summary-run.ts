@@ -21,7 +21,9 @@ export function addHeader(budget: Budget, input: SummaryInput): void {
     input.fatal || !result
       ? '❌ failed'
       : failed.length === 0
-        ? '✅ complete'
+        ? result.logTypes.some(t => t.retentionGap)
+          ? '⚠️ everything Graph still holds (part of the window is past retention)'
+          : '✅ complete'
         : failed.length === result.logTypes.length
           ? '❌ failed'
           : '⚠️ partial'
