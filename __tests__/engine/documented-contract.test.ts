@@ -194,6 +194,33 @@ describe('retention edge', () => {
   })
 })
 
+describe('retention edge bounds', () => {
+  it('a Graph that keeps naming a minimum it then refuses ends in a failure, not a loop', async () => {
+    const tenant = await tenantWith(
+      {
+        retention: {
+          days: 30,
+          // Names 40 days back, which the same tenant refuses (its edge is 30 days back).
+          message:
+            "Specified argument was out of the range of valid values. (Parameter 'Minimum allowed time for activityDateTime is 8/27/2026 12:00:00 AM')"
+        }
+      },
+      { window: { start: new Date(NOW.getTime() - 40 * DAY), end: NOW }, count: 100 }
+    )
+    try {
+      const window = { start: new Date(NOW.getTime() - 35 * DAY), end: NOW }
+      const settings = testSettings(tenant, { logTypes: ['audit-logs'], window, maxConcurrency: 1 })
+      const { result } = await exportWith(tenant, settings)
+      expect(result.logTypes[0].status).toBe('failed')
+      expect(result.logTypes[0].error).toMatch(/retention/)
+      // A minimum that does not move the query on fails at once.
+      expect(tenant.graph.requests.length).toBe(1)
+    } finally {
+      await tenant.stop()
+    }
+  })
+})
+
 describe('national clouds', () => {
   it('"Resource not found for the segment" names the log type, the cloud and what to do', async () => {
     const tenant = await tenantWith({ notFound: ['provisioning-logs'] })

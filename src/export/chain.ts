@@ -210,6 +210,8 @@ export class Chain {
           error instanceof GraphRequestError &&
           error.kind === 'retention-edge' &&
           error.retentionEdgeMs !== undefined &&
+          // A minimum at or before where we asked from cannot move us on: fail, naming retention.
+          error.retentionEdgeMs > this.startMs &&
           spec.timeField &&
           this.retentionMoves < MAX_RETENTION_MOVES
         ) {
@@ -219,7 +221,7 @@ export class Chain {
           this.settings.onRetentionEdge?.(edge)
           const until = this.narrowed ? this.queryEndMs : this.endMs
           if (edge >= until) return
-          if (edge > this.startMs) this.startMs = edge
+          this.startMs = edge
           url = this.queryUrl(until)
           firstPage = true
           continue
