@@ -62,6 +62,11 @@ describe.each(CASES)('%s (%s)', (logType, entity, fields) => {
     expect(columnsFor(logType, 'all').length).toBeGreaterThanOrEqual(ours.size - 2)
   })
 
+  it('the default columns are a subset of `columns: all`', () => {
+    const all = new Set(columnsFor(logType, 'all').map(c => c.name))
+    expect(columnsFor(logType, 'default').filter(c => !all.has(c.name))).toEqual([])
+  })
+
   it('lists only declared properties as left out, none that are columns', () => {
     const known = new Set(declared.map(d => d.path))
     for (const path of Object.keys(omitted)) {
