@@ -127,6 +127,38 @@ describe('the bundled action against the simulated tenant', () => {
     expect(run.summary).toContain(`gh run download`)
   })
 
+  it('a window reaching 35 days back exports what Graph holds, warns with the lost range and marks the gap', async () => {
+    const since = new Date(NOW.getTime() - 35 * 86_400_000).toISOString()
+    const edge = '2026-09-06T00:00:00.000Z' // the tenant's retention edge: midnight 30 days before NOW
+    const run = await runAction({
+      tenant,
+      inputs: baseInputs({
+        'log-types': 'audit-logs, provisioning-logs',
+        since,
+        until: NOW.toISOString(),
+        'artifact-name': 'past-retention'
+      })
+    })
+    expect(run.code).toBe(0)
+    const manifest = JSON.parse(readFileSync(run.outputs.manifest, 'utf8'))
+    for (const t of ['audit-logs', 'provisioning-logs'] as const) {
+      const ids = csvRows(join(run.outputs['output-dir'], `${t}.csv`)).map(r => r.id)
+      const window = { start: new Date(edge), end: NOW }
+      expect(ids.sort()).toEqual(expectedIds(tenant.dataset, t, window).sort())
+      expect(manifest.logTypes[t]).toMatchObject({
+        status: 'ok',
+        complete: false,
+        retentionGap: { start: since, end: edge, graphMinimum: edge }
+      })
+      const warning = run.stdout
+        .split('\n')
+        .find(l => l.startsWith('::warning::') && l.includes(LOG_TYPE_SPECS[t].title))
+      expect(warning).toContain(`[${since}, ${edge})`)
+      expect(warning).toContain('retention')
+    }
+    expect(run.summary).toContain("past Microsoft Graph's retention")
+  })
+
   it('a 403 on one log type leaves the others exported and uploaded, and fails the step with the fix', async () => {
     tenant.graph.configure({ forbidden: { 'service-principal-sign-ins': 'permission' } })
     try {

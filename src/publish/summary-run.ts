@@ -99,7 +99,9 @@ function collectWarnings(input: SummaryInput): string[] {
   const warnings: string[] = []
   const now = input.startedAt ?? settings.window.end
   const age = now.getTime() - settings.window.start.getTime()
-  if (age > RETENTION_DAYS * DAY) {
+  // Graph's own retention edge, where it answered one, says more than this estimate.
+  const graphNamedEdge = result?.logTypes.some(t => t.retentionGap) ?? false
+  if (age > RETENTION_DAYS * DAY && !graphNamedEdge) {
     warnings.push(
       `The window starts ${Math.floor(age / DAY)} days before the run. Entra keeps sign-ins and audits ${RETENTION_DAYS} days ` +
         `(P1/P2; 7 days on Free), so the oldest part of the window holds no records: that is retention, not the export.`
