@@ -1,0 +1,127 @@
+/**
+ * Issue 13: a chain that restarted from the oldest second it had written (which
+ * trusts the order) and then sees the order break re-reads its whole slice, so
+ * a record the broken order had not yet served is not lost. Scripted Graph
+ * answers, so the exact sequence is fixed.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Chain } from '../../src/export/chain.js'
+import { systemClock } from '../../src/graph/clock.js'
+import type { GraphTransport, PageResponse } from '../../src/graph/graph-transport.js'
+import { Pacer } from '../../src/graph/pacer.js'
+import { DEFAULT_RETRY_POLICY, newCounters } from '../../src/graph/page-fetcher.js'
+import { LOG_TYPE_SPECS } from '../../src/log-types.js'
+import { recordingLogger } from '../support/recording-logger.js'
+
+const BASE = Date.parse('2026-10-05T10:00:00Z')
+const at = (s: number): string => new Date(BASE + s * 1000).toISOString()
+const rec = (id: string, s: number) => ({ id, activityDateTime: at(s) })
+
+function response(status: number, body: unknown): PageResponse {
+  const bytes = Buffer.from(JSON.stringify(body))
+  return {
+    status,
+    headers: new Headers({ 'content-type': 'application/json' }),
+    body: (async function* () {
+      yield new Uint8Array(bytes)
+    })(),
+    text: async () => bytes.toString('utf8')
+  }
+}
+
+/**
+ * A Graph whose order holds for the first two pages by chance: `late` (98.5 s)
+ * would only have come on a later page. The chain's link then dies; the restart
+ * (up to the oldest second written) comes back out of order.
+ */
+function scriptedGraph(): { transport: GraphTransport; urls: string[] } {
+  const urls: string[] = []
+  let fullQueries = 0
+  const all = [rec('late', 98.5), ...[99, 98, 97, 96, 95, 94, 93, 50, 10].map(s => rec(`r${s}`, s))]
+  const transport: GraphTransport = {
+    get: async url => {
+      urls.push(url)
+      const u = new URL(url)
+      const token = u.searchParams.get('$skiptoken')
+      if (token === 'L1')
+        return response(200, {
+          value: [rec('r96', 96), rec('r95', 95), rec('r94', 94)],
+          '@odata.nextLink': 'https://graph.test/v1.0/auditLogs/directoryAudits?$skiptoken=L2'
+        })
+      if (token === 'L2')
+        return response(400, { error: { code: 'BadRequest', message: 'Invalid Skip Token' } })
+      const filter = u.searchParams.get('$filter') ?? ''
+      if (filter.includes(`le ${at(99).replace('.000Z', '')}.9999999Z`)) {
+        fullQueries++
+        if (fullQueries === 1) {
+          return response(200, {
+            value: [rec('r99', 99), rec('r98', 98), rec('r97', 97)],
+            '@odata.nextLink': 'https://graph.test/v1.0/auditLogs/directoryAudits?$skiptoken=L1'
+          })
+        }
+        // The re-read, in proper order this time.
+        return response(200, {
+          value: [...all].sort(
+            (a, b) => Date.parse(b.activityDateTime) - Date.parse(a.activityDateTime)
+          )
+        })
+      }
+      // The restart up to 95 s: out of order.
+      return response(200, {
+        value: [rec('r50', 50), rec('r93', 93), rec('r10', 10), rec('r94', 94)]
+      })
+    }
+  }
+  return { transport, urls }
+}
+
+it('a restart that trusted the order re-reads the whole slice when the order breaks', async () => {
+  const { transport, urls } = scriptedGraph()
+  const spec = LOG_TYPE_SPECS['audit-logs']
+  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
+  const logger = recordingLogger()
+  const chain = new Chain(
+    {
+      spec,
+      graphEndpoint: 'https://graph.test',
+      extraFilter: '',
+      pageSize: 3,
+      window,
+      logger,
+      onProgress: () => {},
+      averageDensity: () => 0,
+      fetch: {
+        transport,
+        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
+        clock: systemClock,
+        policy: DEFAULT_RETRY_POLICY,
+        logger,
+        spec,
+        cloud: 'public',
+        counters: newCounters()
+      }
+    },
+    window.start.getTime(),
+    window.end.getTime(),
+    join(mkdtempSync(join(tmpdir(), 'chain-order-')), 'chain.jsonl')
+  )
+  await chain.run(new AbortController().signal)
+  const ids = new Set(
+    readFileSync(chain.tmpPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(line => (JSON.parse(line) as { id: string }).id)
+  )
+  expect([...ids].sort()).toEqual(
+    ['late', ...[99, 98, 97, 96, 95, 94, 93, 50, 10].map(s => `r${s}`)].sort()
+  )
+  expect(chain.restarts).toBe(1)
+  expect(chain.orderViolations).toBeGreaterThan(0)
+  // The restart asked only up to the oldest second written; the re-read asked for the whole slice again.
+  const fresh = urls.filter(u => !u.includes('$skiptoken'))
+  expect(fresh).toHaveLength(3)
+  expect(decodeURIComponent(fresh[1])).toContain(`le ${at(94).replace('.000Z', '')}.9999999Z`)
+  expect(logger.lines.some(l => l.includes('re-reading'))).toBe(true)
+})
