@@ -44,7 +44,10 @@ export async function renderChecksums(
       throw new Error(`${entry.path} is not inside the output directory ${outputDir}`)
     }
     const sha256 =
-      entry.sha256 ?? createHash('sha256').update(await readFile(entry.path)).digest('hex')
+      entry.sha256 ??
+      createHash('sha256')
+        .update(await readFile(entry.path))
+        .digest('hex')
     text += checksumLine(sha256, name)
   }
   return text
