@@ -118,3 +118,26 @@ describe('workflow policy', () => {
     }
   })
 })
+
+describe('the evidence examples', () => {
+  const read = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8')
+
+  it('attests every file listed in SHA256SUMS with the permissions attestation needs', () => {
+    const text = read('attested-export.yml')
+    expect(text).toMatch(/^\s+id-token: write\b/m)
+    expect(text).toMatch(/^\s+attestations: write\b/m)
+    expect(text).toMatch(/uses: actions\/attest-build-provenance@[0-9a-f]{40} # v\d+\.\d+\.\d+/)
+    expect(text).toMatch(/subject-checksums: \$\{\{ steps\.export\.outputs\.checksums \}\}/)
+  })
+
+  it('copies to the container under a dated path with OIDC and checks the copy', () => {
+    const text = read('retain-in-azure-storage.yml')
+    expect(text).toMatch(/uses: azure\/login@[0-9a-f]{40} # v\d+\.\d+\.\d+/)
+    expect(text).not.toMatch(/client-secret|creds:/)
+    expect(text).toMatch(/az storage blob upload-batch/)
+    expect(text).toMatch(/--auth-mode login/)
+    expect(text).toMatch(/--destination-path "\$dest"/)
+    expect(text).toMatch(/date -u -d "\$WINDOW_START" \+%Y\/%m\/%d/)
+    expect(text).toMatch(/sha256sum --check --strict SHA256SUMS/)
+  })
+})
