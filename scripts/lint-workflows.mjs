@@ -6,6 +6,10 @@
  *
  *   node scripts/lint-workflows.mjs [file ...]
  *
+ * Also applies the policy in workflow-policy.mjs to workflows and examples (no
+ * `${{ }}` in run:, checkout without persisted credentials, actions pinned by
+ * SHA) and checks .github/dependabot.yml has a cooldown.
+ *
  * Part of `npm run lint`. Exits 1 and prints each problem with its file when any
  * file fails.
  */
@@ -13,6 +17,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
+import { dependabotProblems, policyProblems } from './workflow-policy.mjs'
 
 const require = createRequire(import.meta.url)
 // CommonJS wasm-bindgen output; loading it compiles the schema validator once.
@@ -32,7 +37,12 @@ function yamlFilesIn(dir) {
 const files =
   process.argv.length > 2
     ? process.argv.slice(2).map(file => resolve(file))
-    : [join(root, 'action.yml'), ...yamlFilesIn('.github/workflows'), ...yamlFilesIn('examples')]
+    : [
+        join(root, 'action.yml'),
+        join(root, '.github/dependabot.yml'),
+        ...yamlFilesIn('.github/workflows'),
+        ...yamlFilesIn('examples')
+      ]
 
 /**
  * action-validator 0.6.0 bundles a SchemaStore action schema from before GitHub
@@ -42,6 +52,22 @@ const files =
  */
 function forActionSchema(text) {
   return text.replace(/^(\s+using:\s*)(['"]?)node24\2\s*$/m, '$1$2node20$2')
+}
+
+/**
+ * The same bundled workflow schema predates the `attestations` permission that
+ * actions/attest-build-provenance needs (`attestations: write`, documented in
+ * its README with `id-token: write`). Such a line with a valid level (read,
+ * write, none) becomes a comment for the schema; any other value is left for
+ * the schema to reject.
+ */
+const NEWER_PERMISSIONS = ['attestations']
+function forWorkflowSchema(text) {
+  const keys = NEWER_PERMISSIONS.join('|')
+  return text.replace(
+    new RegExp(`^(\\s+)(${keys}):\\s*(['"]?)(read|write|none)\\3\\s*(#.*)?$`, 'gm'),
+    '$1# $2: $4 (newer than the bundled schema; checked by lint-workflows.mjs)'
+  )
 }
 
 /** Flattens action-validator's nested oneOf states into readable lines. */
@@ -65,14 +91,32 @@ for (const file of files) {
   const name = relative(root, file) || file
   const text = readFileSync(file, 'utf8')
   const isAction = /(^|[\\/])action\.ya?ml$/.test(file)
+  if (/(^|[\\/])dependabot\.ya?ml$/.test(file)) {
+    const problems = dependabotProblems(text)
+    if (problems.length === 0) {
+      console.log(`ok   ${name} (dependabot)`)
+    } else {
+      failed++
+      console.error(`FAIL ${name} (dependabot)`)
+      for (const problem of problems) console.error(`  ${problem}`)
+    }
+    continue
+  }
   const result = isAction
     ? validator.validateAction(forActionSchema(text))
-    : validator.validateWorkflow(text)
+    : validator.validateWorkflow(forWorkflowSchema(text))
+  const policy = isAction ? [] : policyProblems(text)
+  if (policy.length > 0) {
+    failed++
+    console.error(`FAIL ${name} (policy)`)
+    for (const problem of policy) console.error(`  ${problem}`)
+  }
   if (result.errors.length === 0) {
+    if (policy.length > 0) continue
     console.log(`ok   ${name} (${isAction ? 'action' : 'workflow'})`)
     continue
   }
-  failed++
+  if (policy.length === 0) failed++
   console.error(`FAIL ${name} (${isAction ? 'action' : 'workflow'})`)
   console.error(describe(result.errors).join('\n'))
 }

@@ -75,6 +75,7 @@ export const Outputs = {
   ArtifactUrl: 'artifact-url',
   WindowStart: 'window-start',
   WindowEnd: 'window-end',
-  Manifest: 'manifest'
+  Manifest: 'manifest',
+  Checksums: 'checksums'
 } as const
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

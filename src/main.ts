@@ -8,6 +8,7 @@ import { systemClock } from './graph/clock.js'
 import { createGraphTransport } from './graph/graph-transport.js'
 import { describeSettings, readSettings } from './inputs/index.js'
 import type { Logger } from './logger.js'
+import { writeChecksums } from './output/checksums.js'
 import { buildManifest, writeManifest } from './output/manifest.js'
 import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './publish/artifact.js'
 import { setOutputs } from './publish/outputs.js'
@@ -92,7 +93,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       }
     })
     const manifestPath = await writeManifest(settings.outputDir, manifest)
-    const files = [...result.logTypes.flatMap(t => t.files.map(f => f.path)), manifestPath]
+    const exported = result.logTypes.flatMap(t => t.files)
+    const checksumsPath = await writeChecksums(settings.outputDir, [
+      ...exported,
+      { path: manifestPath }
+    ])
+    const files = [...exported.map(f => f.path), manifestPath, checksumsPath]
 
     if (!settings.upload) {
       artifactNote = `not uploaded (upload: false); files are in ${settings.outputDir}`
@@ -117,7 +123,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       )
       core.info(`Uploaded artifact ${artifact.id}${artifact.url ? `: ${artifact.url}` : ''}`)
     }
-    setOutputs(settings, result, files, manifestPath, artifact)
+    setOutputs(settings, result, files, manifestPath, artifact, checksumsPath)
     if (incremental)
       await saveState(
         incremental,

@@ -268,8 +268,10 @@ describe('workflows in examples/, .github/workflows/ and the README', () => {
     const examples = workflows.filter(w => w.source.startsWith('examples/'))
     expect(examples.map(w => w.source).sort()).toEqual(
       expect.arrayContaining([
+        'examples/attested-export.yml',
         'examples/daily-export.yml',
         'examples/multi-tenant.yml',
+        'examples/retain-in-azure-storage.yml',
         'examples/secret-auth-alerting.yml',
         'examples/snapshot.yml'
       ])

@@ -90,7 +90,7 @@ describe('the bundled action against the simulated tenant', () => {
     expect(run.code).toBe(0)
     const files: string[] = JSON.parse(run.outputs.files)
     expect(files.map(f => basename(f)).sort()).toEqual(
-      [...LOG_TYPES.flatMap(t => [`${t}.csv`, `${t}.jsonl`]), 'manifest.json'].sort()
+      [...LOG_TYPES.flatMap(t => [`${t}.csv`, `${t}.jsonl`]), 'manifest.json', 'SHA256SUMS'].sort()
     )
     const artifact = tenant.results.artifacts().find(a => a.name === 'all-logs')!
     expect(String(artifact.id)).toBe(run.outputs['artifact-id'])
@@ -180,7 +180,12 @@ describe('the bundled action against the simulated tenant', () => {
         .find(a => a.name === 'partial')!
         .files()
       expect([...zipped.keys()].sort()).toEqual(
-        ['audit-logs.csv', 'manifest.json', 'service-principal-sign-ins.incomplete.csv'].sort()
+        [
+          'audit-logs.csv',
+          'manifest.json',
+          'SHA256SUMS',
+          'service-principal-sign-ins.incomplete.csv'
+        ].sort()
       )
       expect(run.summary).toMatch(/failed/)
     } finally {

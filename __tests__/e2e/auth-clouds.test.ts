@@ -53,7 +53,11 @@ test('cloud: usgov-dod fails service-principal-activity (global only) and still 
 
   const artifacts = tenant.results.artifacts()
   expect(artifacts).toHaveLength(1)
-  expect([...artifacts[0].files().keys()].sort()).toEqual(['audit-logs.csv', 'manifest.json'])
+  expect([...artifacts[0].files().keys()].sort()).toEqual([
+    'SHA256SUMS',
+    'audit-logs.csv',
+    'manifest.json'
+  ])
   const manifest = readFileSync(join(outputDir(result), 'manifest.json'), 'utf8')
   expect(manifest).toContain("not available in the 'usgov-dod' cloud")
   // The message cites the API reference's national-cloud table it rests on.

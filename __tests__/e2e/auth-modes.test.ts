@@ -34,7 +34,7 @@ function expectExported(t: FakeTenant, result: RunActionResult, mode: Mode): voi
   expect(result.outputs['total-rows']).toBe(String(expected.length))
   const artifact = t.results.artifacts()
   expect(artifact.map(a => [...a.files().keys()].sort())).toEqual([
-    ['audit-logs.csv', 'manifest.json']
+    ['SHA256SUMS', 'audit-logs.csv', 'manifest.json']
   ])
 }
 

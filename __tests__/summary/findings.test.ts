@@ -6,6 +6,7 @@ import type {
   WorkloadFindings
 } from '../../src/findings/types.js'
 import { sparkline } from '../../src/publish/sparkline.js'
+import { partialEdges } from '../../src/findings/timeline.js'
 import {
   BAD_PASSWORD,
   BLOCKED,
@@ -142,8 +143,11 @@ describe('createFindings on the hand-written tenant', () => {
       bucketMs: 3_600_000,
       start: '2026-10-05T00:00:00.000Z',
       counts: expected,
-      outside: 0
+      outside: 0,
+      windowStart: '2026-10-05T00:00:00.000Z',
+      windowEnd: '2026-10-06T00:00:00.000Z'
     })
+    expect(partialEdges(t!)).toEqual({ first: false, last: false })
   })
 
   it('is plain JSON for the manifest', () => {
@@ -168,8 +172,12 @@ describe('createFindings bounds', () => {
       bucketMs: 86_400_000,
       start: '2026-10-01T00:00:00.000Z',
       counts: [1, 0, 0, 1, 0],
-      outside: 1
+      outside: 1,
+      windowStart: '2026-10-01T06:00:00.000Z',
+      windowEnd: '2026-10-05T06:00:00.000Z'
     })
+    // Oct 1 from 06:00 and Oct 5 to 06:00 are a quarter day each.
+    expect(partialEdges(t!)).toEqual({ first: true, last: true })
   })
 
   it('keeps at most maxKeysPerList distinct keys and counts the rest as other', () => {

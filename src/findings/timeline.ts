@@ -19,7 +19,7 @@ export class TimelineCounter {
   private outside = 0
 
   constructor(
-    window: TimeWindow,
+    private readonly window: TimeWindow,
     private readonly timeField: string
   ) {
     const startMs = window.start.getTime()
@@ -48,7 +48,22 @@ export class TimelineCounter {
       bucketMs: this.bucketMs,
       start: new Date(this.base).toISOString(),
       counts: [...this.counts],
-      outside: this.outside
+      outside: this.outside,
+      windowStart: this.window.start.toISOString(),
+      windowEnd: this.window.end.toISOString()
     }
+  }
+}
+
+/**
+ * Whether the first and last buckets cover less time than a whole bucket: a
+ * window that does not start or end on a bucket boundary (`since: 24h`
+ * without `align`), or a last multi-day bucket cut by the window's end.
+ */
+export function partialEdges(t: Timeline): { first: boolean; last: boolean } {
+  const start = Date.parse(t.start)
+  return {
+    first: Date.parse(t.windowStart) > start,
+    last: start + t.counts.length * t.bucketMs > Date.parse(t.windowEnd)
   }
 }

@@ -33,6 +33,13 @@ export interface Timeline {
   counts: number[]
   /** Records without a parseable time or outside the buckets (normally 0). */
   outside: number
+  /**
+   * The window the buckets cover. The first bucket is partial when it starts
+   * before windowStart, the last when it ends after windowEnd: fewer records
+   * there mean less time, not less activity (see partialEdges).
+   */
+  windowStart: string
+  windowEnd: string
 }
 
 interface Base {

@@ -8,7 +8,8 @@ export function setOutputs(
   result: ExportResult,
   files: string[],
   manifestPath: string,
-  artifact: UploadedArtifact | undefined
+  artifact: UploadedArtifact | undefined,
+  checksumsPath: string
 ): void {
   const rowCounts = Object.fromEntries(result.logTypes.map(t => [t.logType, t.rows]))
   core.setOutput('output-dir', settings.outputDir)
@@ -23,4 +24,5 @@ export function setOutputs(
   core.setOutput('window-start', start.toISOString())
   core.setOutput('window-end', settings.window.end.toISOString())
   core.setOutput('manifest', manifestPath)
+  core.setOutput('checksums', checksumsPath)
 }

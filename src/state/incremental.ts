@@ -43,7 +43,9 @@ export async function prepareIncremental(
   const warnings: string[] = []
   let previous: ExportState | undefined
   let restoredKey: string | undefined
-  if (!store.available()) {
+  const availability = store.availability()
+  if (availability.warning) warnings.push(availability.warning)
+  if (!availability.available) {
     warnings.push(
       'incremental: the Actions cache is not available here, so no state can be restored or saved; exporting from since. Continuity with earlier runs is not proven.'
     )
