@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as log from './actions-log.js'
 import { UserError } from './errors.js'
 import { run } from './main.js'
 
@@ -6,11 +6,11 @@ import { run } from './main.js'
 run().catch((error: unknown) => {
   if (error instanceof UserError) {
     // The user can fix this: the message says how; the stack would only bury it.
-    core.setFailed(error.message)
-    if (error.cause !== undefined) core.debug(`Cause: ${describe(error.cause)}`)
+    log.setFailed(error.message)
+    if (error.cause !== undefined) log.debug(`Cause: ${describe(error.cause)}`)
   } else {
-    core.setFailed(error instanceof Error ? error.message : String(error))
-    core.debug(describe(error))
+    log.setFailed(error instanceof Error ? error.message : String(error))
+    log.debug(describe(error))
   }
 })
 

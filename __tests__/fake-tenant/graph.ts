@@ -16,11 +16,27 @@ import {
   retryAfterHeader,
   SlidingWindow
 } from './graph-behaviour.js'
+import { startElsewhere, type FakeElsewhere } from './elsewhere.js'
 import { listen, sendJson, sleep } from './http-util.js'
 import { type Cursor, GraphError, matching, parseQuery, type Query, ROUTES } from './graph-query.js'
 import type { TokenRegistry } from './tokens.js'
 
-export type { GraphBehaviour, GraphFaults, FaultKind } from './graph-behaviour.js'
+export type {
+  GraphBehaviour,
+  GraphFaults,
+  FaultKind,
+  GraphPlant,
+  GraphRedirect
+} from './graph-behaviour.js'
+
+/** Fields a planted text is appended to (those of them a record has). */
+const PLANT_FIELDS = [
+  'userDisplayName',
+  'appDisplayName',
+  'servicePrincipalName',
+  'activityDisplayName',
+  'resourceDisplayName'
+]
 
 export interface GraphRequestLog {
   at: number
@@ -55,6 +71,8 @@ export interface FakeGraph {
   requests: GraphRequestLog[]
   counters: GraphCounters
   behaviour: GraphBehaviour
+  /** The other origin redirects point to, and what it was asked. */
+  elsewhere: FakeElsewhere
   configure(patch: GraphBehaviour): void
   addRecords(logType: LogTypeName, records: GraphRecord[]): void
   close(): Promise<void>
@@ -81,6 +99,7 @@ export async function startGraph(opts: {
     faults: {}
   }
   let followedLinks = 0
+  const undatedServed = new Set<LogTypeName>()
   let baseUrl = ''
 
   const countFault = (kind: FaultKind): void => {
@@ -95,7 +114,34 @@ export async function startGraph(opts: {
 
   function nextLink(q: Query, token: string): string {
     const filter = q.filter ? `&$filter=${encodeURIComponent(q.filter)}` : ''
-    return `${baseUrl}${q.path}?$top=${q.top}${filter}&$skiptoken=${token}`
+    const planted = behaviour.plant?.nextLink ? `&note=${behaviour.plant.nextLink}` : ''
+    return `${baseUrl}${q.path}?$top=${q.top}${filter}${planted}&$skiptoken=${token}`
+  }
+
+  function planted(record: GraphRecord): GraphRecord {
+    const text = behaviour.plant?.recordField
+    if (!text) return record
+    const copy: GraphRecord = { ...record }
+    for (const field of PLANT_FIELDS) {
+      if (field in copy) copy[field] = `${String(copy[field] ?? '')}${text}`
+    }
+    return copy
+  }
+
+  /** A redirect answer, or undefined when this request is served. */
+  function redirectFor(url: URL, followingLink: boolean): string | undefined {
+    const r = behaviour.redirect
+    if (!r || url.searchParams.has('redirected')) return undefined
+    const on = r.on ?? 'all'
+    if ((on === 'first-page' && followingLink) || (on === 'next-link' && !followingLink))
+      return undefined
+    if (r.to === 'same-origin') {
+      const again = new URL(url)
+      again.searchParams.set('redirected', '1')
+      return again.toString()
+    }
+    const base = r.to === 'cross-origin' ? elsewhere.httpsUrl : elsewhere.httpUrl
+    return `${base}${url.pathname}${url.search}`
   }
 
   async function servePage(
@@ -129,8 +175,17 @@ export async function startGraph(opts: {
       next = { query: q, afterKey: lastKey, skipAtKey: skip }
     }
     const value: GraphRecord[] = []
+    // Undated records come once per log type, on the first page served for it.
+    if (
+      behaviour.undatedRecords &&
+      dataset.store(q.logType).timeField &&
+      !undatedServed.has(q.logType)
+    ) {
+      undatedServed.add(q.logType)
+      value.push(...(behaviour.undatedRecords as GraphRecord[]))
+    }
     for (const e of page) {
-      value.push(e.record)
+      value.push(planted(e.record))
       if (f?.duplicateRate && dice.next() < f.duplicateRate) {
         value.push(e.record)
         countFault('duplicate')
@@ -182,13 +237,14 @@ export async function startGraph(opts: {
       entry.status = res.statusCode
     })
     const fail = (e: GraphError): void => {
+      const plant = behaviour.plant?.errorText ?? ''
       sendJson(
         res,
         e.status,
         {
           error: {
-            code: e.code,
-            message: e.message,
+            code: e.status === 429 || e.status >= 500 ? `${e.code}${plant}` : e.code,
+            message: `${e.message}${plant}`,
             innerError: { date: new Date().toISOString(), 'request-id': randomUUID() }
           }
         },
@@ -205,6 +261,15 @@ export async function startGraph(opts: {
         )
       if (req.method !== 'GET')
         throw new GraphError(405, 'Request_BadRequest', 'Method not allowed.')
+      const location = redirectFor(url, url.searchParams.has('$skiptoken'))
+      if (location !== undefined) {
+        res.writeHead(behaviour.redirect?.status ?? 302, {
+          Location: location,
+          'Content-Type': 'text/plain'
+        })
+        res.end(`Moved to ${location}`)
+        return
+      }
       const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')
       const issued = auth ? tokens.valid(auth[1]) : undefined
       if (!issued) {
@@ -314,6 +379,10 @@ export async function startGraph(opts: {
     }
   }
 
+  const elsewhere = await startElsewhere(opts.tls, () => {
+    const w = dataset.window
+    return new Date((w.start.getTime() + w.end.getTime()) / 2).toISOString()
+  })
   const server = await listen(handle, opts.tls)
   baseUrl = server.url
   return {
@@ -321,6 +390,7 @@ export async function startGraph(opts: {
     requests,
     counters,
     behaviour,
+    elsewhere,
     configure(patch) {
       Object.assign(behaviour, patch)
       if (patch.faultSeed !== undefined) dice.reseed(patch.faultSeed)
@@ -328,6 +398,8 @@ export async function startGraph(opts: {
     addRecords(logType, records) {
       dataset.store(logType).add(records)
     },
-    close: () => server.close()
+    close: async () => {
+      await Promise.all([server.close(), elsewhere.close()])
+    }
   }
 }

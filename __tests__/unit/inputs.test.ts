@@ -2,7 +2,7 @@
 // runner passes them, and masking is observed on stdout as workflow commands.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { CLOUD_ENDPOINTS } from '../../src/clouds.js'
@@ -85,7 +85,7 @@ describe('defaults', () => {
       filter: '',
       formats: { csv: true, jsonl: false },
       columns: 'default',
-      outputDir: path.join(RUNNER_TEMP, 'entra-log-export'),
+      outputDir: path.join(RUNNER_TEMP, 'entra-log-export', 'entra-logs'),
       upload: true,
       artifactName: 'entra-logs',
       retentionDays: undefined,
@@ -103,7 +103,9 @@ describe('defaults', () => {
   })
 
   it('falls back to the OS temp dir without RUNNER_TEMP', () => {
-    expect(readWith({}, {}).settings.outputDir).toBe(path.join(os.tmpdir(), 'entra-log-export'))
+    expect(readWith({}, {}).settings.outputDir).toBe(
+      path.join(realpathSync(os.tmpdir()), 'entra-log-export', 'entra-logs')
+    )
   })
 
   it('resolves a relative output-dir to an absolute path', () => {

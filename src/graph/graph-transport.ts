@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity'
 import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
+import { safeLogText } from '../log-text.js'
 
 /**
  * One HTTP exchange with Graph, body not yet read: the caller streams it (a page
@@ -45,7 +46,7 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
     async get(url: string, signal: AbortSignal): Promise<PageResponse> {
       if (new URL(url).origin !== origin) {
         // A nextLink pointing elsewhere would be a Graph bug or an attack: never follow it.
-        throw new Error(`Refusing to follow a link outside ${origin}: ${url}`)
+        throw new Error(`Refusing to follow a link outside ${origin}: ${safeLogText(url)}`)
       }
       const context = {
         request: url,
@@ -56,7 +57,11 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
             // Newer enum values arrive as themselves, not 'unknownFutureValue'.
             Prefer: 'include-unknown-enum-members'
           } as Record<string, string>,
-          signal
+          signal,
+          // Never follow a redirect: a 3xx comes back as itself and page-fetcher.ts
+          // fails the request (the Graph SDK's HTTPMessageHandler passes these
+          // options to fetch unchanged, and its RedirectHandler is not in this chain).
+          redirect: 'manual'
         },
         customHosts,
         response: undefined as Response | undefined
