@@ -66,6 +66,8 @@ export interface GraphPlant {
   errorText?: string
   /** Added raw to every nextLink as an extra query parameter's value. */
   nextLink?: string
+  /** nextLinks point to the other origin (elsewhere.ts, https) instead of this server. */
+  nextLinkElsewhere?: boolean
   /** Appended to display-name fields of every record served. */
   recordField?: string
 }

@@ -115,7 +115,8 @@ export async function startGraph(opts: {
   function nextLink(q: Query, token: string): string {
     const filter = q.filter ? `&$filter=${encodeURIComponent(q.filter)}` : ''
     const planted = behaviour.plant?.nextLink ? `&note=${behaviour.plant.nextLink}` : ''
-    return `${baseUrl}${q.path}?$top=${q.top}${filter}${planted}&$skiptoken=${token}`
+    const base = behaviour.plant?.nextLinkElsewhere ? elsewhere.httpsUrl : baseUrl
+    return `${base}${q.path}?$top=${q.top}${filter}${planted}&$skiptoken=${token}`
   }
 
   function planted(record: GraphRecord): GraphRecord {

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity'
 import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
 import { safeLogText } from '../log-text.js'
+import { GraphRequestError } from './graph-errors.js'
 
 /**
  * One HTTP exchange with Graph, body not yet read: the caller streams it (a page
@@ -45,8 +46,14 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
   return {
     async get(url: string, signal: AbortSignal): Promise<PageResponse> {
       if (new URL(url).origin !== origin) {
-        // A nextLink pointing elsewhere would be a Graph bug or an attack: never follow it.
-        throw new Error(`Refusing to follow a link outside ${origin}: ${safeLogText(url)}`)
+        // A nextLink pointing elsewhere would be a Graph bug or an attack: never follow it,
+        // and do not retry it either (it will not change).
+        throw new GraphRequestError(
+          `Refusing to follow a link outside ${origin}: ${safeLogText(url)}`,
+          'fatal',
+          undefined,
+          undefined
+        )
       }
       const context = {
         request: url,

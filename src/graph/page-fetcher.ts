@@ -297,6 +297,8 @@ async function redirected(ctx: FetchContext, response: PageResponse): Promise<Ou
 }
 
 function classifyThrown(error: unknown): Outcome {
+  // Already judged (a link the transport refused): not a fault a retry can pass.
+  if (error instanceof GraphRequestError) return { ok: false, retry: false, error }
   const err = error instanceof Error ? error : new Error(String(error))
   if (err.name === 'TimeoutError') return retryable('timeout', undefined, 'request timed out', err)
   // The credential failed to produce a token (identity endpoint hiccup, OIDC refresh).

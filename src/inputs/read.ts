@@ -33,6 +33,12 @@ export function rejectControlCharacters(name: InputName, value: string, lists = 
   return value
 }
 
+/** Set, but only to spaces (core.getInput trims, so this would otherwise read as empty). */
+export function isOnlyWhitespace(name: InputName): boolean {
+  const raw = core.getInput(name, { trimWhitespace: false })
+  return raw !== '' && raw.trim() === ''
+}
+
 /** `lists`: a list-valued input, whose items may be one per line. */
 export function readString(name: InputName, lists = false): string {
   const value = rejectControlCharacters(name, core.getInput(name), lists)

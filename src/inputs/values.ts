@@ -2,7 +2,7 @@
 import { Inputs } from '../constants.js'
 import { UserError } from '../errors.js'
 import { LOG_TYPES, type LogTypeName, type Settings } from '../settings.js'
-import { readString } from './read.js'
+import { isOnlyWhitespace, readString } from './read.js'
 
 // Cache keys may not exceed 512 characters; leave room for the run-specific suffix.
 const MAX_STATE_KEY_LENGTH = 400
@@ -108,9 +108,11 @@ export function readArtifactName(): string {
   }
   // '.' and '..' are not names (the artifact's files would unpack into, or above, the
   // download directory), and a name of blanks shows as nothing in the run's artifact list.
-  if (name === '.' || name === '..' || name.trim() === '') {
+  const blank = isOnlyWhitespace(Inputs.ArtifactName)
+  if (name === '.' || name === '..' || blank) {
     throw new UserError(
-      `Input '${Inputs.ArtifactName}' must be a name, not '.', '..' or only spaces; got '${name}'.`
+      `Input '${Inputs.ArtifactName}' must be a name, not '.', '..' or only spaces; got ` +
+        `${blank ? 'only spaces' : `'${name}'`}.`
     )
   }
   if (name.length > MAX_ARTIFACT_NAME_LENGTH) {
