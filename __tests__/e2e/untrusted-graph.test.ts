@@ -145,3 +145,31 @@ describe('redirects', () => {
     expect(forgedCommands(result.stdout)).toEqual([])
   })
 })
+
+describe('token request redirects', () => {
+  afterEach(() => {
+    tenant.login.redirect = undefined
+  })
+
+  it.each([
+    ['same-origin', 307],
+    ['cross-origin', 307],
+    ['cross-origin', 302]
+  ] as const)('a %s %d redirect of the token request is not followed', async (to, status) => {
+    tenant.login.redirect = {
+      status,
+      to: to === 'same-origin' ? 'same-origin' : tenant.graph.elsewhere.httpsUrl
+    }
+    const elsewhere = tenant.graph.elsewhere.requests.length
+    const redirected = tenant.login.redirectedRequests
+    const graphRequests = tenant.graph.requests.length
+    const result = await run({ 'log-types': 'audit-logs' })
+    expect(result.code).toBe(1)
+    expect(tenant.login.redirectedRequests).toBe(redirected)
+    expect(tenant.graph.elsewhere.requests.length).toBe(elsewhere)
+    // No token, so no Graph request either.
+    expect(tenant.graph.requests.length).toBe(graphRequests)
+    expect(result.stdout).toMatch(/^::error::.*redirect/im)
+    expect(forgedCommands(result.stdout)).toEqual([])
+  })
+})

@@ -630,6 +630,7 @@ describe('untrusted text in inputs', () => {
       const message = (caught as Error).message
       expect(message).toContain(`Input '${input}' must not contain`)
       expect(message).toContain(label)
+      // eslint-disable-next-line no-control-regex
       expect(message).not.toMatch(/[\r\n\u0000\u001b\u2028]/)
     }
   )
