@@ -42,6 +42,10 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
   // (hostname only) or no token is attached.
   const customHosts = new Set([new URL(options.graphEndpoint).hostname])
   const origin = new URL(options.graphEndpoint).origin
+  // inputs/read.ts accepts only https endpoints; this keeps a bearer token off plain HTTP whatever the caller.
+  if (new URL(options.graphEndpoint).protocol !== 'https:') {
+    throw new Error(`The Graph endpoint must use https; got ${safeLogText(options.graphEndpoint)}`)
+  }
 
   return {
     async get(url: string, signal: AbortSignal): Promise<PageResponse> {
