@@ -50,8 +50,9 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
   return {
     async get(url: string, signal: AbortSignal): Promise<PageResponse> {
       if (new URL(url).origin !== origin) {
-        // A nextLink pointing elsewhere would be a Graph bug or an attack: never follow it,
-        // and do not retry it either (it will not change).
+        // Microsoft documents the nextLink as a URL to send "to Microsoft Graph"
+        // (https://learn.microsoft.com/en-us/graph/paging): one pointing elsewhere would be
+        // a Graph bug or an attack. Never follow it, nor retry it (it will not change).
         throw new GraphRequestError(
           `Refusing to follow a link outside ${origin}: ${safeLogText(url)}`,
           'fatal',
