@@ -2,10 +2,10 @@
  * The only module that writes to the workflow log or the step summary. Every
  * message passes safeLogMessage on its way out, so no text from Graph, a
  * record, an input or a file name can start a workflow command, whichever
- * path it took. A unit test keeps other modules off core's logging functions.
+ * path it took. main.ts and index.ts import it under the name `core`; a unit
+ * test keeps every other module off @actions/core's logging functions.
  */
 import * as core from '@actions/core'
-import type { Logger } from './logger.js'
 import { safeLogMessage, safeLogText } from './log-text.js'
 
 /** Annotation properties take outside text too (a file name, a title). */
@@ -57,13 +57,12 @@ export function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Appends to the step summary. The markdown is built with every outside value
- * escaped for HTML and markdown (publish/html.ts); the summary is a file, not
- * the log, so command syntax in it commands nothing.
+ * The step summary. What goes in is built with every outside value escaped for
+ * HTML and markdown (publish/html.ts); it is a file, not the log, so command
+ * syntax in it commands nothing.
  */
-export async function appendSummary(markdown: string): Promise<void> {
-  await core.summary.addRaw(markdown).write()
-}
+export const summary = core.summary
 
-/** The Logger the core modules take, backed by the functions above. */
-export const actionsLogger: Logger = { debug, info, warning }
+/** Not logging, passed through so main.ts needs only this module: the value is masked, never printed. */
+export const setSecret = core.setSecret
+export const getIDToken = core.getIDToken

@@ -1,4 +1,6 @@
-import * as log from './actions-log.js'
+// Not @actions/core itself: the same functions, with every message made safe for the
+// runner's log first (actions-log.ts). No other module writes to the log.
+import * as core from './actions-log.js'
 import { UserError } from './errors.js'
 import { run } from './main.js'
 
@@ -6,11 +8,11 @@ import { run } from './main.js'
 run().catch((error: unknown) => {
   if (error instanceof UserError) {
     // The user can fix this: the message says how; the stack would only bury it.
-    log.setFailed(error.message)
-    if (error.cause !== undefined) log.debug(`Cause: ${describe(error.cause)}`)
+    core.setFailed(error.message)
+    if (error.cause !== undefined) core.debug(`Cause: ${describe(error.cause)}`)
   } else {
-    log.setFailed(error instanceof Error ? error.message : String(error))
-    log.debug(describe(error))
+    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.debug(describe(error))
   }
 })
 

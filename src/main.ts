@@ -1,5 +1,6 @@
-import * as core from '@actions/core'
-import * as log from './actions-log.js'
+// Not @actions/core itself: the same functions, with every message made safe for the
+// runner's log first (actions-log.ts). No other module writes to the log.
+import * as core from './actions-log.js'
 import { graphScope } from './clouds.js'
 import { createCredential, explainAuthError } from './auth/credential.js'
 import { errorMessage, UserError } from './errors.js'
@@ -8,6 +9,7 @@ import { createFindings } from './findings/create-findings.js'
 import { systemClock } from './graph/clock.js'
 import { createGraphTransport } from './graph/graph-transport.js'
 import { describeSettings, readSettings } from './inputs/index.js'
+import type { Logger } from './logger.js'
 import { buildManifest, writeManifest } from './output/manifest.js'
 import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './publish/artifact.js'
 import { setOutputs } from './publish/outputs.js'
@@ -16,8 +18,11 @@ import type { Settings } from './settings.js'
 import { prepareIncremental, saveIncremental, type IncrementalRun } from './state/incremental.js'
 import { TOOL } from './version.js'
 
-// Every line the action prints goes through actions-log.ts, which neutralises workflow commands.
-const logger = log.actionsLogger
+const logger: Logger = {
+  debug: message => core.debug(message),
+  info: message => core.info(message),
+  warning: message => core.warning(message)
+}
 
 /**
  * Wires inputs -> credential -> export -> manifest -> artifact -> outputs ->
@@ -28,8 +33,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Whole seconds: filter literals then look like Graph's documented examples.
   const now = new Date(Math.floor(Date.now() / 1000) * 1000)
   const { settings, warnings } = readSettings({ now, env })
-  for (const warning of warnings) log.warning(warning)
-  log.debug(describeSettings(settings))
+  for (const warning of warnings) core.warning(warning)
+  core.debug(describeSettings(settings))
   // Summary and manifest findings, computed from every record as it is written.
   const findings = createFindings(settings)
 
@@ -45,21 +50,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     })
     const scope = graphScope(settings.graphEndpoint)
     // One token before any export: a wrong credential fails once, clearly, instead of per log type.
-    await log.group('Signing in to Microsoft Entra ID', async () => {
+    await core.group('Signing in to Microsoft Entra ID', async () => {
       try {
         await credential.getToken(scope)
       } catch (error) {
         throw explainAuthError(error, settings)
       }
-      log.info(`Signed in as application ${settings.clientId} (${settings.auth}).`)
+      core.info(`Signed in as application ${settings.clientId} (${settings.auth}).`)
     })
 
     let incremental: IncrementalRun | undefined
     if (settings.incremental) {
-      incremental = await log.group('Restoring the previous export state', () =>
+      incremental = await core.group('Restoring the previous export state', () =>
         prepareIncremental(settings, env, now, logger)
       )
-      for (const warning of incremental.warnings) log.warning(warning)
+      for (const warning of incremental.warnings) core.warning(warning)
     }
 
     const transport = createGraphTransport({
@@ -67,7 +72,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       graphEndpoint: settings.graphEndpoint,
       scope
     })
-    result = await log.group(
+    result = await core.group(
       `Exporting ${settings.logTypes.join(', ')} from ${settings.window.start.toISOString()} to ${settings.window.end.toISOString()}`,
       () =>
         runExport(
@@ -93,14 +98,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     if (!settings.upload) {
       artifactNote = `not uploaded (upload: false); files are in ${settings.outputDir}`
-      log.notice(`Upload skipped (upload: false). Files are in ${settings.outputDir}.`)
+      core.notice(`Upload skipped (upload: false). Files are in ${settings.outputDir}.`)
     } else if (!canUploadArtifacts(env)) {
       artifactNote = `not uploaded (not running on a GitHub Actions runner); files are in ${settings.outputDir}`
-      log.notice(
+      core.notice(
         `Upload skipped: ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL are not set (not on a runner). Files are in ${settings.outputDir}.`
       )
     } else {
-      artifact = await log.group(`Uploading artifact '${settings.artifactName}'`, () =>
+      artifact = await core.group(`Uploading artifact '${settings.artifactName}'`, () =>
         uploadArtifact(
           {
             name: settings.artifactName,
@@ -112,7 +117,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           env
         )
       )
-      log.info(`Uploaded artifact ${artifact.id}${artifact.url ? `: ${artifact.url}` : ''}`)
+      core.info(`Uploaded artifact ${artifact.id}${artifact.url ? `: ${artifact.url}` : ''}`)
     }
     setOutputs(settings, result, files, manifestPath, artifact)
     if (incremental)
@@ -162,16 +167,16 @@ async function saveState(
   delivered: boolean
 ): Promise<void> {
   if (!delivered) {
-    log.warning(
+    core.warning(
       'Export state not saved: the artifact was not uploaded. The next run re-covers this window.'
     )
     return
   }
   try {
     const key = await saveIncremental(incremental, settings, result, env, now)
-    if (key) log.info(`Saved export state as ${key}.`)
+    if (key) core.info(`Saved export state as ${key}.`)
   } catch (error) {
-    log.warning(
+    core.warning(
       `Export state could not be saved (${errorMessage(error)}). The next run will re-export this window: its artifact will repeat records of this one.`
     )
   }
@@ -183,9 +188,9 @@ async function writeSummary(
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await log.appendSummary(renderSummary({ settings, ...input }))
+    await core.summary.addRaw(renderSummary({ settings, ...input })).write()
   } catch (error) {
     // A summary problem must never hide the export's own outcome.
-    log.warning(`Could not write the step summary: ${errorMessage(error)}`)
+    core.warning(`Could not write the step summary: ${errorMessage(error)}`)
   }
 }

@@ -101,17 +101,30 @@ describe('the log boundary', () => {
 
   it('only src/actions-log.ts writes to the log or the summary', () => {
     const offenders: string[] = []
-    const writes =
-      /\bcore\.(info|debug|warning|error|notice|setFailed|startGroup|endGroup|group|summary)\b|\bconsole\.|process\.(stdout|stderr)\.write/
+    const logging = '(info|debug|warning|error|notice|setFailed|startGroup|endGroup|group|summary)'
+    const viaCore = new RegExp(`\\bcore\\.${logging}\\b`)
+    const named = new RegExp(`import\\s*\\{[^}]*\\b${logging}\\b[^}]*\\}\\s*from '@actions/core'`)
+    const direct = /\bconsole\.|process\.(stdout|stderr)\.write/
     for (const path of files(SRC)) {
       if (relative(SRC, path) === 'actions-log.ts') continue
-      readFileSync(path, 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          if (writes.test(line) && !/^\s*(\*|\/\/|\/\*)/.test(line))
-            offenders.push(`${relative(SRC, path)}:${i + 1}: ${line.trim()}`)
-        })
+      const text = readFileSync(path, 'utf8')
+      const importsCore = /from '@actions\/core'/.test(text)
+      if (named.test(text))
+        offenders.push(`${relative(SRC, path)}: imports logging from @actions/core`)
+      text.split('\n').forEach((line, i) => {
+        if (/^\s*(\*|\/\/|\/\*)/.test(line)) return
+        if (direct.test(line) || (importsCore && viaCore.test(line)))
+          offenders.push(`${relative(SRC, path)}:${i + 1}: ${line.trim()}`)
+      })
     }
     expect(offenders).toEqual([])
+  })
+
+  it('main.ts and index.ts take `core` from actions-log.ts', () => {
+    for (const name of ['main.ts', 'index.ts']) {
+      const text = readFileSync(join(SRC, name), 'utf8')
+      expect(text).toContain("import * as core from './actions-log.js'")
+      expect(text).not.toContain("from '@actions/core'")
+    }
   })
 })
