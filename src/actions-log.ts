@@ -6,6 +6,8 @@
  * test keeps every other module off @actions/core's logging functions.
  */
 import * as core from '@actions/core'
+import { AzureLogger } from '@azure/logger'
+import { format } from 'node:util'
 import { safeLogMessage, safeLogText } from './log-text.js'
 
 /** Annotation properties take outside text too (a file name, a title). */
@@ -66,3 +68,14 @@ export const summary = core.summary
 /** Not logging, passed through so main.ts needs only this module: the value is masked, never printed. */
 export const setSecret = core.setSecret
 export const getIDToken = core.getIDToken
+
+/**
+ * The Azure SDK (@azure/identity, its HTTP pipeline, MSAL) logs to stderr when
+ * AZURE_LOG_LEVEL is set, and the runner reads stderr for commands too: those
+ * lines, which can quote the login endpoint's answers, go through debug() instead.
+ * Microsoft documents overriding AzureLogger.log for exactly this:
+ * https://learn.microsoft.com/en-us/javascript/api/@azure/logger
+ */
+export function captureLibraryLogs(): void {
+  AzureLogger.log = (...args: unknown[]) => debug(format(...args))
+}

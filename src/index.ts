@@ -4,6 +4,7 @@ import * as core from './actions-log.js'
 import { UserError } from './errors.js'
 import { run } from './main.js'
 
+core.captureLibraryLogs()
 // The entry only runs the action and turns a thrown error into a failed step.
 run().catch((error: unknown) => {
   if (error instanceof UserError) {

@@ -173,3 +173,26 @@ describe('token request redirects', () => {
     expect(forgedCommands(result.stdout)).toEqual([])
   })
 })
+
+describe('library logs', () => {
+  it('AZURE_LOG_LEVEL output goes through the log boundary, not raw to stderr', async () => {
+    const result = await runAction({
+      tenant,
+      env: { AZURE_LOG_LEVEL: 'verbose' },
+      inputs: {
+        'tenant-id': tenant.tenantId,
+        'client-id': tenant.clientId,
+        'client-secret': tenant.clientSecret,
+        'authority-host': tenant.authorityHost,
+        'graph-endpoint': tenant.graphEndpoint,
+        'log-types': 'audit-logs',
+        since: tenant.dataset.window.start.toISOString(),
+        until: tenant.dataset.window.end.toISOString(),
+        upload: 'false'
+      }
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^::debug::azure:identity:/m)
+    expect(result.stderr).not.toMatch(/azure:/)
+  })
+})
