@@ -97,25 +97,28 @@ describe('planted command syntax', () => {
     expect(files).not.toContain('undated')
   })
 
-  it('in a nextLink to another origin is refused, printed as text, never retried', async () => {
-    // '#' would end the URL; the rest of the plant travels as a query value.
-    const plant = PLANT.replace(/##\[/g, '')
-    tenant.graph.configure({ plant: { nextLink: plant, nextLinkElsewhere: true } })
-    const before = tenant.graph.elsewhere.requests.length
-    const requestsBefore = tenant.graph.requests.length
-    const result = await run({ 'log-types': 'audit-logs' })
-    expect(result.code).toBe(1)
-    expect(tenant.graph.elsewhere.requests.length).toBe(before)
-    // First pages only (one per initial time slice): the refused links were neither sent
-    // anywhere nor retried.
-    const sent = tenant.graph.requests.slice(requestsBefore)
-    expect(sent.length).toBeGreaterThanOrEqual(1)
-    expect(sent.filter(r => r.skipToken)).toEqual([])
-    expect(new Set(sent.map(r => r.search)).size).toBe(sent.length)
-    expect(result.stdout).toMatch(/^::error::.*Refusing to follow a link outside .*PWNED/m)
-    expect(forgedCommands(result.stdout)).toEqual([])
-    expect(exported(result)).not.toContain(FOREIGN_ID_PREFIX)
-  })
+  it.each(['cross-origin', 'plain-http'] as const)(
+    'in a %s nextLink is refused, printed as text, never retried',
+    async to => {
+      // '#' would end the URL; the rest of the plant travels as a query value.
+      const plant = PLANT.replace(/##\[/g, '')
+      tenant.graph.configure({ plant: { nextLink: plant, nextLinkTo: to } })
+      const before = tenant.graph.elsewhere.requests.length
+      const requestsBefore = tenant.graph.requests.length
+      const result = await run({ 'log-types': 'audit-logs' })
+      expect(result.code).toBe(1)
+      expect(tenant.graph.elsewhere.requests.length).toBe(before)
+      // First pages only (one per initial time slice): the refused links were neither sent
+      // anywhere nor retried.
+      const sent = tenant.graph.requests.slice(requestsBefore)
+      expect(sent.length).toBeGreaterThanOrEqual(1)
+      expect(sent.filter(r => r.skipToken)).toEqual([])
+      expect(new Set(sent.map(r => r.search)).size).toBe(sent.length)
+      expect(result.stdout).toMatch(/^::error::.*Refusing to follow a link outside .*PWNED/m)
+      expect(forgedCommands(result.stdout)).toEqual([])
+      expect(exported(result)).not.toContain(FOREIGN_ID_PREFIX)
+    }
+  )
 })
 
 describe('redirects', () => {

@@ -66,8 +66,8 @@ export interface GraphPlant {
   errorText?: string
   /** Added raw to every nextLink as an extra query parameter's value. */
   nextLink?: string
-  /** nextLinks point to the other origin (elsewhere.ts, https) instead of this server. */
-  nextLinkElsewhere?: boolean
+  /** nextLinks point to another origin (elsewhere.ts: https on 127.0.0.1, or plain http) instead of this server. */
+  nextLinkTo?: 'cross-origin' | 'plain-http'
   /** Appended to display-name fields of every record served. */
   recordField?: string
 }

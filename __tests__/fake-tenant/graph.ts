@@ -115,7 +115,9 @@ export async function startGraph(opts: {
   function nextLink(q: Query, token: string): string {
     const filter = q.filter ? `&$filter=${encodeURIComponent(q.filter)}` : ''
     const planted = behaviour.plant?.nextLink ? `&note=${behaviour.plant.nextLink}` : ''
-    const base = behaviour.plant?.nextLinkElsewhere ? elsewhere.httpsUrl : baseUrl
+    const to = behaviour.plant?.nextLinkTo
+    const base =
+      to === 'cross-origin' ? elsewhere.httpsUrl : to === 'plain-http' ? elsewhere.httpUrl : baseUrl
     return `${base}${q.path}?$top=${q.top}${filter}${planted}&$skiptoken=${token}`
   }
 
