@@ -35,9 +35,13 @@ afterEach(() => {
   })
 })
 
-function run(extra: Record<string, string> = {}): Promise<RunActionResult> {
+function run(
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {}
+): Promise<RunActionResult> {
   return runAction({
     tenant,
+    env,
     inputs: {
       'tenant-id': tenant.tenantId,
       'client-id': tenant.clientId,
@@ -179,21 +183,7 @@ describe('token request redirects', () => {
 
 describe('library logs', () => {
   it('AZURE_LOG_LEVEL output goes through the log boundary, not raw to stderr', async () => {
-    const result = await runAction({
-      tenant,
-      env: { AZURE_LOG_LEVEL: 'verbose' },
-      inputs: {
-        'tenant-id': tenant.tenantId,
-        'client-id': tenant.clientId,
-        'client-secret': tenant.clientSecret,
-        'authority-host': tenant.authorityHost,
-        'graph-endpoint': tenant.graphEndpoint,
-        'log-types': 'audit-logs',
-        since: tenant.dataset.window.start.toISOString(),
-        until: tenant.dataset.window.end.toISOString(),
-        upload: 'false'
-      }
-    })
+    const result = await run({ 'log-types': 'audit-logs' }, { AZURE_LOG_LEVEL: 'verbose' })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^::debug::azure:identity:/m)
     expect(result.stderr).not.toMatch(/azure:/)

@@ -34,16 +34,18 @@ function workspace(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), 'entra-ws-')))
 }
 
+/** `env`: extra runner variables (e.g. the RUNNER_TEMP of an earlier step of the same job). */
 async function run(
   ws: string,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
 ): Promise<RunActionResult & { networkCalls: number }> {
   const before = tenant.graph.requests.length + tenant.login.requests.length
   const result = await runAction({
     tenant,
     script: SCRIPT,
     cwd: ws,
-    env: { GITHUB_WORKSPACE: ws },
+    env: { GITHUB_WORKSPACE: ws, ...env },
     inputs: {
       'tenant-id': tenant.tenantId,
       'client-id': tenant.clientId,
@@ -129,41 +131,13 @@ describe('output-dir', () => {
     const ws = workspace()
     const first = await run(ws, { 'artifact-name': 'first' })
     expect(first.code).toBe(0)
-    const again = await runAction({
-      tenant,
-      script: SCRIPT,
-      cwd: ws,
-      env: { GITHUB_WORKSPACE: ws, RUNNER_TEMP: first.runnerTemp },
-      inputs: {
-        'tenant-id': tenant.tenantId,
-        'client-id': tenant.clientId,
-        'client-secret': tenant.clientSecret,
-        'authority-host': tenant.authorityHost,
-        'graph-endpoint': tenant.graphEndpoint,
-        'log-types': 'audit-logs',
-        upload: 'false',
-        'artifact-name': 'first'
-      }
-    })
+    // The next step of the same job: same workspace, same runner temp.
+    const sameJob = { RUNNER_TEMP: first.runnerTemp }
+    const again = await run(ws, { 'artifact-name': 'first' }, sameJob)
     // The same artifact name (so the same default directory) is refused, naming the files.
-    expect(again.code).toBe(1)
+    expectRefused(again, 'output-dir')
     expect(again.stdout).toMatch(/^::error::Input 'output-dir'.*audit-logs\.csv, manifest\.json/m)
-    const other = await runAction({
-      tenant,
-      script: SCRIPT,
-      cwd: ws,
-      env: { GITHUB_WORKSPACE: ws, RUNNER_TEMP: first.runnerTemp },
-      inputs: {
-        'tenant-id': tenant.tenantId,
-        'client-id': tenant.clientId,
-        'client-secret': tenant.clientSecret,
-        'authority-host': tenant.authorityHost,
-        'graph-endpoint': tenant.graphEndpoint,
-        'log-types': 'audit-logs',
-        upload: 'false',
-        'artifact-name': 'second'
-      }
-    })
+    const other = await run(ws, { 'artifact-name': 'second' }, sameJob)
     expect(other.code).toBe(0)
     expect(other.outputs['output-dir']).toBe(
       join(realpathSync(first.runnerTemp), 'entra-log-export', 'second')
