@@ -15,10 +15,8 @@ export async function createExclusive(path: string): Promise<FileHandle> {
   try {
     return await open(path, flags, 0o644)
   } catch (error) {
-    if (
-      (error as NodeJS.ErrnoException).code === 'EEXIST' ||
-      (error as NodeJS.ErrnoException).code === 'ELOOP'
-    ) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST' || code === 'ELOOP') {
       throw new Error(
         `${path} already exists (a file or a link); the action never writes over or through one.`,
         { cause: error }
