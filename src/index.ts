@@ -1,7 +1,10 @@
-import * as core from '@actions/core'
+// Not @actions/core itself: the same functions, with every message made safe for the
+// runner's log first (actions-log.ts). No other module writes to the log.
+import * as core from './actions-log.js'
 import { UserError } from './errors.js'
 import { run } from './main.js'
 
+core.captureLibraryLogs()
 // The entry only runs the action and turns a thrown error into a failed step.
 run().catch((error: unknown) => {
   if (error instanceof UserError) {

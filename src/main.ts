@@ -1,4 +1,6 @@
-import * as core from '@actions/core'
+// Not @actions/core itself: the same functions, with every message made safe for the
+// runner's log first (actions-log.ts). No other module writes to the log.
+import * as core from './actions-log.js'
 import { graphScope } from './clouds.js'
 import { createCredential, explainAuthError } from './auth/credential.js'
 import { errorMessage, UserError } from './errors.js'

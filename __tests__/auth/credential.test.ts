@@ -109,7 +109,7 @@ describe('authorityOptions', () => {
   it.each(Object.entries(CLOUD_ENDPOINTS))(
     'keeps instance discovery for %s',
     (_cloud, { authorityHost }) => {
-      expect(authorityOptions(authorityHost)).toEqual({ authorityHost })
+      expect(authorityOptions(authorityHost)).toMatchObject({ authorityHost })
       expect(
         authorityOptions(`${authorityHost.toUpperCase()}/`).disableInstanceDiscovery
       ).toBeUndefined()
@@ -117,10 +117,18 @@ describe('authorityOptions', () => {
   )
 
   it('disables instance discovery for any other host', () => {
-    expect(authorityOptions('https://localhost:8443')).toEqual({
+    expect(authorityOptions('https://localhost:8443')).toMatchObject({
       authorityHost: 'https://localhost:8443',
       disableInstanceDiscovery: true
     })
+  })
+
+  it('turns off following redirects for every host', () => {
+    for (const host of ['https://login.microsoftonline.com', 'https://localhost:8443']) {
+      const options = authorityOptions(host)
+      expect(options.redirectOptions).toEqual({ maxRetries: 0 })
+      expect(options.additionalPolicies.map(p => p.position)).toEqual(['perCall'])
+    }
   })
 })
 

@@ -48,7 +48,8 @@ export function run(
 }
 
 export function outputDir(result: RunActionResult): string {
-  return join(result.runnerTemp, 'entra-log-export')
+  // The default output-dir: a directory per artifact name under runner temp.
+  return join(result.runnerTemp, 'entra-log-export', 'entra-logs')
 }
 
 /** The `id` column of a CSV the run wrote. */

@@ -55,6 +55,36 @@ export interface GraphBehaviour {
   ignoreOrderBy?: boolean
   /** Widen every time filter by this much on both sides (users report edge operators misbehaving). */
   edgeSlackMs?: number
+  /** Answer report requests with a redirect instead of a page (a misconfigured proxy, a hijacked endpoint). */
+  redirect?: GraphRedirect
+  /** Text (typically workflow command syntax) planted in what Graph sends back. */
+  plant?: GraphPlant
+  /** Records without a usable time field, added to the first page of every windowed query. */
+  undatedRecords?: Record<string, unknown>[]
+}
+
+export interface GraphRedirect {
+  /** Default 302. */
+  status?: 301 | 302 | 303 | 307 | 308
+  /**
+   * same-origin: this server, same request (served normally once redirected);
+   * cross-origin: an https server on another origin; plain-http: an http server.
+   * The other servers answer with "foreign" records (see elsewhere.ts).
+   */
+  to: 'same-origin' | 'cross-origin' | 'plain-http'
+  /** Which requests are redirected. Default 'all'. */
+  on?: 'first-page' | 'next-link' | 'all'
+}
+
+export interface GraphPlant {
+  /** Appended to every error message (and to the code of 429/5xx answers, which carry no meaning). */
+  errorText?: string
+  /** Added raw to every nextLink as an extra query parameter's value. */
+  nextLink?: string
+  /** nextLinks point to another origin (elsewhere.ts: https on 127.0.0.1, or plain http) instead of this server. */
+  nextLinkTo?: 'cross-origin' | 'plain-http'
+  /** Appended to display-name fields of every record served. */
+  recordField?: string
 }
 
 export type FaultKind =

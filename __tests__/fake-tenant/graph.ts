@@ -16,6 +16,7 @@ import {
   retryAfterHeader,
   SlidingWindow
 } from './graph-behaviour.js'
+import { startElsewhere, type FakeElsewhere } from './elsewhere.js'
 import { listen, sendJson, sleep } from './http-util.js'
 import {
   CLOUD_AVAILABILITY,
@@ -30,7 +31,22 @@ import { retentionEdgeMs, retentionError } from './graph-retention.js'
 import { hashString, mulberry32 } from './random.js'
 import type { TokenRegistry } from './tokens.js'
 
-export type { GraphBehaviour, GraphFaults, FaultKind } from './graph-behaviour.js'
+export type {
+  GraphBehaviour,
+  GraphFaults,
+  FaultKind,
+  GraphPlant,
+  GraphRedirect
+} from './graph-behaviour.js'
+
+/** Fields a planted text is appended to (those of them a record has). */
+const PLANT_FIELDS = [
+  'userDisplayName',
+  'appDisplayName',
+  'servicePrincipalName',
+  'activityDisplayName',
+  'resourceDisplayName'
+]
 
 export interface GraphRequestLog {
   at: number
@@ -65,6 +81,8 @@ export interface FakeGraph {
   requests: GraphRequestLog[]
   counters: GraphCounters
   behaviour: GraphBehaviour
+  /** The other origin redirects point to, and what it was asked. */
+  elsewhere: FakeElsewhere
   configure(patch: GraphBehaviour): void
   addRecords(logType: LogTypeName, records: GraphRecord[]): void
   close(): Promise<void>
@@ -93,6 +111,7 @@ export async function startGraph(opts: {
     faults: {}
   }
   let followedLinks = 0
+  const undatedServed = new Set<LogTypeName>()
   let baseUrl = ''
   const now = (): number => opts.now ?? Date.now()
   const segmentNotFound = (path: string): GraphError =>
@@ -115,7 +134,11 @@ export async function startGraph(opts: {
   function nextLink(q: Query, token: string): string {
     const filter = q.filter ? `&$filter=${encodeURIComponent(q.filter)}` : ''
     const order = q.orderBy ? `&$orderby=${encodeURIComponent(q.orderBy)}` : ''
-    return `${baseUrl}${q.path}?$top=${q.top}${filter}${order}&$skiptoken=${token}`
+    const planted = behaviour.plant?.nextLink ? `&note=${behaviour.plant.nextLink}` : ''
+    const to = behaviour.plant?.nextLinkTo
+    const base =
+      to === 'cross-origin' ? elsewhere.httpsUrl : to === 'plain-http' ? elsewhere.httpUrl : baseUrl
+    return `${base}${q.path}?$top=${q.top}${filter}${order}${planted}&$skiptoken=${token}`
   }
 
   /** Every match of an unordered query, in an order that has nothing to do with time. */
@@ -127,6 +150,32 @@ export async function startGraph(opts: {
       ;[entries[i], entries[j]] = [entries[j], entries[i]]
     }
     return { query: q, afterKey: Infinity, skipAtKey: 0, shuffled: { entries, offset: 0 } }
+  }
+
+  function planted(record: GraphRecord): GraphRecord {
+    const text = behaviour.plant?.recordField
+    if (!text) return record
+    const copy: GraphRecord = { ...record }
+    for (const field of PLANT_FIELDS) {
+      if (field in copy) copy[field] = `${String(copy[field] ?? '')}${text}`
+    }
+    return copy
+  }
+
+  /** A redirect answer, or undefined when this request is served. */
+  function redirectFor(url: URL, followingLink: boolean): string | undefined {
+    const r = behaviour.redirect
+    if (!r || url.searchParams.has('redirected')) return undefined
+    const on = r.on ?? 'all'
+    if ((on === 'first-page' && followingLink) || (on === 'next-link' && !followingLink))
+      return undefined
+    if (r.to === 'same-origin') {
+      const again = new URL(url)
+      again.searchParams.set('redirected', '1')
+      return again.toString()
+    }
+    const base = r.to === 'cross-origin' ? elsewhere.httpsUrl : elsewhere.httpUrl
+    return `${base}${url.pathname}${url.search}`
   }
 
   async function servePage(
@@ -168,8 +217,17 @@ export async function startGraph(opts: {
       next = { query: q, afterKey: lastKey, skipAtKey: skip }
     }
     const value: GraphRecord[] = []
+    // Undated records come once per log type, on the first page served for it.
+    if (
+      behaviour.undatedRecords &&
+      dataset.store(q.logType).timeField &&
+      !undatedServed.has(q.logType)
+    ) {
+      undatedServed.add(q.logType)
+      value.push(...(behaviour.undatedRecords as GraphRecord[]))
+    }
     for (const e of page) {
-      value.push(e.record)
+      value.push(planted(e.record))
       if (f?.duplicateRate && dice.next() < f.duplicateRate) {
         value.push(e.record)
         countFault('duplicate')
@@ -227,13 +285,14 @@ export async function startGraph(opts: {
       entry.status = res.statusCode
     })
     const fail = (e: GraphError): void => {
+      const plant = behaviour.plant?.errorText ?? ''
       sendJson(
         res,
         e.status,
         {
           error: {
-            code: e.code,
-            message: e.message,
+            code: e.status === 429 || e.status >= 500 ? `${e.code}${plant}` : e.code,
+            message: `${e.message}${plant}`,
             innerError: { date: new Date().toISOString(), 'request-id': randomUUID() }
           }
         },
@@ -246,6 +305,15 @@ export async function startGraph(opts: {
       if (!route) throw segmentNotFound(url.pathname)
       if (req.method !== 'GET')
         throw new GraphError(405, 'Request_BadRequest', 'Method not allowed.')
+      const location = redirectFor(url, url.searchParams.has('$skiptoken'))
+      if (location !== undefined) {
+        res.writeHead(behaviour.redirect?.status ?? 302, {
+          Location: location,
+          'Content-Type': 'text/plain'
+        })
+        res.end(`Moved to ${location}`)
+        return
+      }
       const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')
       const issued = auth ? tokens.valid(auth[1]) : undefined
       if (!issued) {
@@ -379,6 +447,10 @@ export async function startGraph(opts: {
     }
   }
 
+  const elsewhere = await startElsewhere(opts.tls, () => {
+    const w = dataset.window
+    return new Date((w.start.getTime() + w.end.getTime()) / 2).toISOString()
+  })
   const server = await listen(handle, opts.tls)
   baseUrl = server.url
   return {
@@ -386,6 +458,7 @@ export async function startGraph(opts: {
     requests,
     counters,
     behaviour,
+    elsewhere,
     configure(patch) {
       Object.assign(behaviour, patch)
       if (patch.faultSeed !== undefined) dice.reseed(patch.faultSeed)
@@ -393,6 +466,8 @@ export async function startGraph(opts: {
     addRecords(logType, records) {
       dataset.store(logType).add(records)
     },
-    close: () => server.close()
+    close: async () => {
+      await Promise.all([server.close(), elsewhere.close()])
+    }
   }
 }

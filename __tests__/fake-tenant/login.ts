@@ -44,6 +44,10 @@ export interface FakeLogin {
   /** Every access token issued, in order (masking tests look for them in the output). */
   issued: string[]
   options: LoginOptions
+  /** Set to answer token requests with a redirect (a misconfigured proxy, a hijacked endpoint). */
+  redirect?: { status: 301 | 302 | 303 | 307 | 308; to: 'same-origin' | string }
+  /** Token requests that arrived by following a same-origin redirect. */
+  redirectedRequests: number
   close(): Promise<void>
 }
 
@@ -326,8 +330,20 @@ export async function startLogin(
           ]
         })
       }
-      if (req.method === 'POST' && rest === 'oauth2/v2.0/token')
+      if (req.method === 'POST' && rest === 'oauth2/v2.0/token') {
+        if (url.searchParams.has('redirected')) login.redirectedRequests++
+        const redirect = login.redirect
+        if (redirect && !url.searchParams.has('redirected')) {
+          const location =
+            redirect.to === 'same-origin'
+              ? `${base}${url.pathname}?redirected=1`
+              : `${redirect.to}${url.pathname}`
+          res.writeHead(redirect.status, { Location: location, 'Content-Type': 'text/plain' })
+          res.end(`Moved to ${location}`)
+          return
+        }
         return await token(tenant, req, res)
+      }
       sendJson(res, 404, {
         error: 'not_found',
         error_description: `No route ${req.method} ${url.pathname}`
@@ -350,15 +366,17 @@ export async function startLogin(
 
   const server = await listen(handle, tls)
   base = server.url
-  return {
+  const login: FakeLogin = {
     url: server.url,
     tokens,
     refused,
     requests,
     issued,
     options: opts,
+    redirectedRequests: 0,
     close: () => server.close()
   }
+  return login
 }
 
 function jwtHeader(part: string): Record<string, unknown> {

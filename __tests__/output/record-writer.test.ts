@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { parse } from 'csv-parse/sync'
@@ -20,6 +20,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
+
+/** Files are created new: a second write in one test needs the first one's files gone. */
+async function clear(): Promise<void> {
+  for (const name of await readdir(dir)) await rm(join(dir, name))
+}
 
 async function writeAll(
   records: GraphRecord[],
@@ -103,6 +108,7 @@ describe('openRecordWriter', () => {
     expect(row[header.indexOf('createdDateTime')]).toBe('-5')
     expect(row[header.indexOf('userPrincipalName')]).toBe('@x')
 
+    await clear()
     await writeAll([record], { escapeFormulas: true }, 'default')
     const [, escaped] = await readCsv('out.csv')
     expect(escaped[header.indexOf('id')]).toBe("'=1+1")
@@ -113,6 +119,7 @@ describe('openRecordWriter', () => {
   it('writes the same header whatever arrives, including nothing', async () => {
     const expected = columnsFor('audit-logs', 'all').map(c => c.name)
     for (const records of [[], [fullAudit()], [{ id: 'only-id', brandNewField: 1 }]]) {
+      await clear()
       await writeAll(records, { logType: 'audit-logs' })
       const [header, ...rows] = await readCsv('out.csv')
       expect(header).toEqual(expected)
@@ -272,7 +279,21 @@ describe('openRecordWriter', () => {
       for (let i = 0; i < 20_000; i++) await writer.write(fullSignIn())
       return writer.close()
     })()
-    await expect(attempt).rejects.toThrow(/EISDIR/)
+    // Something already at the file's name: refused, never opened.
+    await expect(attempt).rejects.toThrow(/already exists/)
+  })
+
+  it('never writes through a link planted at a file name, nor over an existing file', async () => {
+    const target = join(dir, 'outside.txt')
+    await writeFile(target, 'keep me')
+    await symlink(target, join(dir, 'out.csv'))
+    await expect(writeAll([fullSignIn()])).rejects.toThrow(/out\.csv already exists/)
+    expect(await readFile(target, 'utf8')).toBe('keep me')
+
+    await rm(join(dir, 'out.csv'))
+    await writeFile(join(dir, 'out.csv'), 'earlier export')
+    await expect(writeAll([fullSignIn()])).rejects.toThrow(/already exists/)
+    expect(await readFile(join(dir, 'out.csv'), 'utf8')).toBe('earlier export')
   })
 
   it('rejects options it cannot honour', async () => {

@@ -2,7 +2,7 @@
 // runner passes them, and masking is observed on stdout as workflow commands.
 import { jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { CLOUD_ENDPOINTS } from '../../src/clouds.js'
@@ -85,7 +85,7 @@ describe('defaults', () => {
       filter: '',
       formats: { csv: true, jsonl: false },
       columns: 'default',
-      outputDir: path.join(RUNNER_TEMP, 'entra-log-export'),
+      outputDir: path.join(RUNNER_TEMP, 'entra-log-export', 'entra-logs'),
       upload: true,
       artifactName: 'entra-logs',
       retentionDays: undefined,
@@ -103,7 +103,9 @@ describe('defaults', () => {
   })
 
   it('falls back to the OS temp dir without RUNNER_TEMP', () => {
-    expect(readWith({}, {}).settings.outputDir).toBe(path.join(os.tmpdir(), 'entra-log-export'))
+    expect(readWith({}, {}).settings.outputDir).toBe(
+      path.join(realpathSync(os.tmpdir()), 'entra-log-export', 'entra-logs')
+    )
   })
 
   it('resolves a relative output-dir to an absolute path', () => {
@@ -597,4 +599,48 @@ beforeAll(() => {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+describe('untrusted text in inputs', () => {
+  it.each(['.', '..', '   '])('artifact-name %j is refused, naming the input', name => {
+    expectUserError(
+      () => readWith({ 'artifact-name': name }),
+      "Input 'artifact-name' must be a name"
+    )
+  })
+
+  it.each([
+    ['state-key', 'prod\n::error::x', 'a line feed'],
+    ['filter', "appId eq 'a'\r or x", 'a carriage return'],
+    ['oidc-audience', 'api://x\u0000', 'U+0000'],
+    ['artifact-name', 'logs\u2028x', 'U+2028'],
+    ['output-dir', 'out\tdir', 'a tab'],
+    ['graph-endpoint', 'https://graph.\nmicrosoft.com', 'a line feed'],
+    ['since', '24h\u001b[31m', 'U+001B']
+  ])(
+    '%s with a control character is refused, and the value is shown escaped',
+    (input, value, label) => {
+      let caught: unknown
+      try {
+        readWith({ [input]: value })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(UserError)
+      const message = (caught as Error).message
+      expect(message).toContain(`Input '${input}' must not contain`)
+      expect(message).toContain(label)
+      // eslint-disable-next-line no-control-regex
+      expect(message).not.toMatch(/[\r\n\u0000\u001b\u2028]/)
+    }
+  )
+
+  it('accepts log-types and format one per line', () => {
+    const { settings } = readWith({
+      'log-types': 'audit-logs\r\nprovisioning-logs',
+      format: 'csv\njsonl'
+    })
+    expect(settings.logTypes).toEqual(['audit-logs', 'provisioning-logs'])
+    expect(settings.formats).toEqual({ csv: true, jsonl: true })
+  })
 })

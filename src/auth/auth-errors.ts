@@ -1,5 +1,6 @@
 import { graphScope } from '../clouds.js'
 import { UserError } from '../errors.js'
+import { safeLogText } from '../log-text.js'
 import type { Settings } from '../settings.js'
 import { parseCertificatePem } from './certificate-pem.js'
 import type { AssertionClaims } from './oidc-assertion.js'
@@ -217,12 +218,16 @@ export async function probeOpenIdConfiguration(
     `${settings.authorityHost}/${encodeURIComponent(settings.tenantId)}` +
     '/v2.0/.well-known/openid-configuration'
   try {
-    const response = await fetchImpl(url, { signal: AbortSignal.timeout(10_000) })
-    if (response.ok) return undefined
+    // Never follow a redirect: only the login endpoint's own answer is worth showing.
+    const response = await fetchImpl(url, {
+      signal: AbortSignal.timeout(10_000),
+      redirect: 'manual'
+    })
+    if (response.ok || (response.status >= 300 && response.status < 400)) return undefined
     const body = (await response.json()) as { error_description?: unknown }
     const description = body.error_description
     return typeof description === 'string' && /AADSTS\d+/.test(description)
-      ? description
+      ? safeLogText(description)
       : undefined
   } catch {
     return undefined // unreachable, or not JSON: the network explanation stands

@@ -4,10 +4,12 @@ import {
   ClientSecretCredential,
   type AccessToken,
   type GetTokenOptions,
-  type TokenCredential
+  type TokenCredential,
+  type TokenCredentialOptions
 } from '@azure/identity'
 import { CLOUD_ENDPOINTS } from '../clouds.js'
 import { UserError, errorMessage } from '../errors.js'
+import { safeLogText } from '../log-text.js'
 import type { Logger } from '../logger.js'
 import type { AuthMode, Settings } from '../settings.js'
 import {
@@ -47,7 +49,8 @@ const AZ_TIMEOUT_MS = 60_000
 
 export function createCredential(settings: Settings, boundary: AuthBoundary): ExportCredential {
   const { tenantId, clientId } = settings
-  const options = authorityOptions(settings.authorityHost)
+  const redirects: RefusedRedirects = {}
+  const options = authorityOptions(settings.authorityHost, redirects)
   let oidc: OidcAssertionProvider | undefined
   let inner: TokenCredential
 
@@ -94,7 +97,8 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
     kind: settings.auth,
     settings,
     boundary,
-    assertionClaims: () => oidc?.claims
+    assertionClaims: () => oidc?.claims,
+    redirects
   })
 }
 
@@ -103,13 +107,58 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
  * Microsoft's own login hosts; for any other host (a private cloud, the test
  * tenant) instance discovery fails with endpoints_resolution_error.
  */
-export function authorityOptions(authorityHost: string): {
+export function authorityOptions(
+  authorityHost: string,
+  redirects: RefusedRedirects = {}
+): {
   authorityHost: string
   disableInstanceDiscovery?: boolean
-} {
+} & NoRedirects {
+  const noRedirects = refuseRedirects(redirects)
   return isKnownAuthorityHost(authorityHost)
-    ? { authorityHost }
-    : { authorityHost, disableInstanceDiscovery: true }
+    ? { authorityHost, ...noRedirects }
+    : { authorityHost, disableInstanceDiscovery: true, ...noRedirects }
+}
+
+/** The last redirect refused: MSAL reports it only as network_error, so the reason is kept here. */
+export interface RefusedRedirects {
+  message?: string
+}
+
+type NoRedirects = Required<Pick<TokenCredentialOptions, 'redirectOptions' | 'additionalPolicies'>>
+
+/**
+ * Token requests never follow a redirect. @azure/identity sends them through
+ * @azure/core-rest-pipeline, whose redirectPolicy follows same-origin redirects
+ * (a 307 POST included) up to 20 times: maxRetries 0 turns that off, and a
+ * per-call policy fails any 3xx outright, before the retry policy could repeat
+ * it, so a credential is never sent to, nor a token read from, another address.
+ */
+function refuseRedirects(refused: RefusedRedirects): NoRedirects {
+  return {
+    redirectOptions: { maxRetries: 0 },
+    additionalPolicies: [
+      {
+        position: 'perCall',
+        policy: {
+          name: 'entraLogExportRefuseRedirects',
+          async sendRequest(request, next) {
+            const response = await next(request)
+            if (response.status >= 300 && response.status < 400) {
+              const location = response.headers.get('location')
+              refused.message =
+                `The login endpoint answered HTTP ${response.status}, a redirect` +
+                (location ? ` to ${safeLogText(location)}` : '') +
+                '. Redirects are never followed (a credential must not travel to another ' +
+                'address); check authority-host and any proxy between the runner and Entra ID.'
+              throw new Error(refused.message)
+            }
+            return response
+          }
+        }
+      }
+    ]
+  }
 }
 
 export interface MaskingOptions {
@@ -118,6 +167,8 @@ export interface MaskingOptions {
   boundary: AuthBoundary
   /** Claims of the OIDC token last presented, for AADSTS70021-style errors. */
   assertionClaims?: () => AssertionClaims | undefined
+  /** Where the no-redirect policy leaves the reason it failed a token request. */
+  redirects?: RefusedRedirects
 }
 
 export function maskingCredential(
@@ -154,6 +205,11 @@ class MaskingCredential implements ExportCredential {
     } catch (error) {
       const { settings, boundary, assertionClaims } = this.options
       boundary.logger.debug(`Token request (${this.kind}) failed: ${errorMessage(error)}`)
+      const redirect = this.options.redirects?.message
+      if (redirect !== undefined) {
+        this.options.redirects!.message = undefined
+        throw new UserError(redirect, { cause: error })
+      }
       let reason = error
       if (this.kind !== 'azure-cli' && isEndpointResolutionError(error)) {
         const answer = await probeOpenIdConfiguration(settings)

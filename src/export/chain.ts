@@ -9,6 +9,9 @@ import { fetchPage, type FetchContext, type PageRecord } from '../graph/page-fet
 import { buildFilter, buildQueryUrl } from '../graph/query.js'
 import { writeRecords } from './record-file.js'
 
+/** How many ids of undated records a warning names. */
+export const UNTIMED_SAMPLE = 5
+
 /** A chain may be restarted this often before the log type is declared failed. */
 export const MAX_CHAIN_RESTARTS = 5
 /** Graph may name a later retention edge while the run goes on (it moves daily); follow it this often. */
@@ -95,6 +98,8 @@ export class Chain {
   restarts = 0
   done = false
   readonly drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
+  /** Ids of the first few records without a parseable time field, for the warning about them. */
+  readonly untimedIds: string[] = []
   /** The first query this chain sent, for the manifest. */
   firstUrl = ''
   /** Records the split that created this chain expected it to read (until its first page says more). */
@@ -307,6 +312,7 @@ export class Chain {
       if (spec.timeField && window) {
         if (Number.isNaN(t)) {
           this.drops.untimed++
+          if (this.untimedIds.length < UNTIMED_SAMPLE) this.untimedIds.push(id ?? '(no id)')
           continue
         }
         if (t < window.start.getTime() || t >= window.end.getTime()) {

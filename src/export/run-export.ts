@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../errors.js'
+import { safeLogText } from '../log-text.js'
 import type { Clock } from '../graph/clock.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
 import { RETENTION_NOTE } from '../graph/retention-edge.js'
@@ -21,7 +22,7 @@ import { columnsFor, type GraphRecord } from '../output/columns.js'
 import { openRecordWriter, type WrittenFile } from '../output/record-writer.js'
 import type { LogTypeName, Settings } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
-import { Chain, type ChainDrops } from './chain.js'
+import { Chain, UNTIMED_SAMPLE, type ChainDrops } from './chain.js'
 import { mergeChainFiles } from './merge.js'
 import { runScheduler, type Job } from './scheduler.js'
 
@@ -331,6 +332,7 @@ async function finishJob(
       describeRetentionGap(spec, retentionGap, range ? new Date(range.endMs) : undefined)
     )
   }
+  if (drops.untimed > 0) boundary.logger.warning(untimedWarning(spec, drops.untimed, job.chains))
   if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
 }
@@ -399,6 +401,19 @@ export function describeRetentionGap(
       ? 'The whole window is past retention, so the file holds only its header row.'
       : 'This export holds everything Graph still keeps in the window.') +
     ' The manifest marks the gap (retentionGap).'
+  )
+}
+
+/**
+ * Records without a parseable time field cannot be placed in the window, so they
+ * are kept out of the files; a warning makes sure they are never silently gone.
+ */
+function untimedWarning(spec: LogTypeSpec, count: number, chains: Chain[]): string {
+  const ids = chains.flatMap(chain => chain.untimedIds).slice(0, UNTIMED_SAMPLE)
+  return (
+    `${spec.title}: ${count} record${count === 1 ? '' : 's'} had no parseable ${spec.timeField} ` +
+    `and ${count === 1 ? 'was' : 'were'} left out of the files (they cannot be placed in the window). ` +
+    `Ids: ${ids.map(id => safeLogText(JSON.stringify(id.slice(0, 100)))).join(', ')}${count > ids.length ? ', …' : ''}.`
   )
 }
 

@@ -1,4 +1,5 @@
 import type { LogTypeSpec } from '../log-types.js'
+import { safeLogText } from '../log-text.js'
 import type { Cloud } from '../settings.js'
 
 /**
@@ -38,9 +39,10 @@ export function parseErrorBody(body: string): GraphErrorBody {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } }
     const error = parsed?.error
+    // Graph's text is outside text: one line, no command syntax, wherever it is printed.
     return {
-      code: typeof error?.code === 'string' ? error.code : undefined,
-      message: typeof error?.message === 'string' ? error.message : undefined
+      code: typeof error?.code === 'string' ? safeLogText(error.code) : undefined,
+      message: typeof error?.message === 'string' ? safeLogText(error.message) : undefined
     }
   } catch {
     return {}

@@ -1,6 +1,8 @@
 import type { TokenCredential } from '@azure/identity'
 import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
+import { safeLogText } from '../log-text.js'
+import { GraphRequestError } from './graph-errors.js'
 
 /**
  * One HTTP exchange with Graph, body not yet read: the caller streams it (a page
@@ -40,12 +42,23 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
   // (hostname only) or no token is attached.
   const customHosts = new Set([new URL(options.graphEndpoint).hostname])
   const origin = new URL(options.graphEndpoint).origin
+  // inputs/read.ts accepts only https endpoints; this keeps a bearer token off plain HTTP whatever the caller.
+  if (new URL(options.graphEndpoint).protocol !== 'https:') {
+    throw new Error(`The Graph endpoint must use https; got ${safeLogText(options.graphEndpoint)}`)
+  }
 
   return {
     async get(url: string, signal: AbortSignal): Promise<PageResponse> {
       if (new URL(url).origin !== origin) {
-        // A nextLink pointing elsewhere would be a Graph bug or an attack: never follow it.
-        throw new Error(`Refusing to follow a link outside ${origin}: ${url}`)
+        // Microsoft documents the nextLink as a URL to send "to Microsoft Graph"
+        // (https://learn.microsoft.com/en-us/graph/paging): one pointing elsewhere would be
+        // a Graph bug or an attack. Never follow it, nor retry it (it will not change).
+        throw new GraphRequestError(
+          `Refusing to follow a link outside ${origin}: ${safeLogText(url)}`,
+          'fatal',
+          undefined,
+          undefined
+        )
       }
       const context = {
         request: url,
@@ -56,7 +69,11 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
             // Newer enum values arrive as themselves, not 'unknownFutureValue'.
             Prefer: 'include-unknown-enum-members'
           } as Record<string, string>,
-          signal
+          signal,
+          // Never follow a redirect: a 3xx comes back as itself and page-fetcher.ts
+          // fails the request (the Graph SDK's HTTPMessageHandler passes these
+          // options to fetch unchanged, and its RedirectHandler is not in this chain).
+          redirect: 'manual'
         },
         customHosts,
         response: undefined as Response | undefined

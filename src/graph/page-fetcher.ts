@@ -1,5 +1,6 @@
 import type { LogTypeSpec } from '../log-types.js'
 import type { Logger } from '../logger.js'
+import { safeLogText } from '../log-text.js'
 import type { Cloud } from '../settings.js'
 import { backoffDelay, parseRetryAfter } from './backoff.js'
 import type { Clock } from './clock.js'
@@ -228,6 +229,7 @@ async function classify(
     }
   }
 
+  if (status >= 300 && status < 400) return redirected(ctx, response)
   const body = await response.text()
   const error = parseErrorBody(body)
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.clock.now())
@@ -295,7 +297,35 @@ function retentionEdge(ctx: FetchContext, status: number, error: GraphErrorBody)
   }
 }
 
+/**
+ * Graph never redirects a report query, and a redirect's target is not Graph:
+ * the request fails as it stands, is not retried, and nothing is read from the
+ * other side (fetch runs with redirect: 'manual', so no request was sent there).
+ */
+async function redirected(ctx: FetchContext, response: PageResponse): Promise<Outcome> {
+  const { status } = response
+  // The redirect's own body comes from Graph's origin; drop it unread so the connection frees.
+  await response.text().catch(() => '')
+  const location = response.headers.get('location')
+  return {
+    ok: false,
+    retry: false,
+    status,
+    error: new GraphRequestError(
+      `${ctx.spec.title}: Graph answered HTTP ${status}, a redirect` +
+        (location ? ` to ${safeLogText(location)}` : '') +
+        `. Redirects are never followed (a query or token must not travel to another ` +
+        `address); check graph-endpoint and any proxy between the runner and Graph.`,
+      'fatal',
+      status,
+      undefined
+    )
+  }
+}
+
 function classifyThrown(error: unknown): Outcome {
+  // Already judged (a link the transport refused): not a fault a retry can pass.
+  if (error instanceof GraphRequestError) return { ok: false, retry: false, error }
   const err = error instanceof Error ? error : new Error(String(error))
   if (err.name === 'TimeoutError') return retryable('timeout', undefined, 'request timed out', err)
   // The credential failed to produce a token (identity endpoint hiccup, OIDC refresh).
@@ -307,7 +337,7 @@ function classifyThrown(error: unknown): Outcome {
 function describeNetworkError(err: Error): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause
   const detail = cause?.code ?? cause?.message
-  return detail ? `${err.message} (${detail})` : err.message
+  return safeLogText(detail ? `${err.message} (${detail})` : err.message)
 }
 
 function retryable(

@@ -32,12 +32,12 @@ import {
   readString,
   readWholeNumber
 } from './read.js'
+import { checkOutputDirIsFree, resolveOutputDir } from './paths.js'
 import {
   readArtifactName,
   readFilter,
   readFormats,
   readLogTypes,
-  readOutputDir,
   validateStateKey
 } from './values.js'
 
@@ -127,6 +127,12 @@ export function readSettings(context: InputContext): { settings: Settings; warni
     )
   }
 
+  // Where files go is settled before any network call: inside the workspace or runner
+  // temp, and free of files this run would write (the action never overwrites one).
+  const artifactName = readArtifactName()
+  const outputDir = resolveOutputDir(readString(Inputs.OutputDir), artifactName, env)
+  checkOutputDirIsFree(outputDir, logTypes)
+
   const settings: Settings = {
     tenantId,
     clientId,
@@ -143,9 +149,9 @@ export function readSettings(context: InputContext): { settings: Settings; warni
     filter: readFilter(),
     formats: readFormats(),
     columns: readChoice<ColumnSet>(Inputs.Columns, ['default', 'all']),
-    outputDir: readOutputDir(env),
+    outputDir,
     upload: readBoolean(Inputs.Upload),
-    artifactName: readArtifactName(),
+    artifactName,
     // GitHub allows 1-90 days on public repositories and up to 400 on private ones;
     // @actions/artifact lowers a value above the repository's own maximum with a warning.
     retentionDays: retentionText === '' ? undefined : readWholeNumber(Inputs.RetentionDays, 1, 400),

@@ -1,10 +1,8 @@
 /** Parsers for the list-, path- and name-valued inputs. */
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { Inputs } from '../constants.js'
 import { UserError } from '../errors.js'
 import { LOG_TYPES, type LogTypeName, type Settings } from '../settings.js'
-import { readString } from './read.js'
+import { isOnlyWhitespace, readString } from './read.js'
 
 // Cache keys may not exceed 512 characters; leave room for the run-specific suffix.
 const MAX_STATE_KEY_LENGTH = 400
@@ -25,7 +23,7 @@ const FORBIDDEN_ARTIFACT_CHARS: ReadonlyMap<string, string> = new Map([
 ])
 
 export function readLogTypes(): LogTypeName[] {
-  const raw = readString(Inputs.LogTypes)
+  const raw = readString(Inputs.LogTypes, true)
   const names = raw
     .split(/[,\n]/)
     .map(name => name.trim().toLowerCase())
@@ -79,7 +77,7 @@ export function readFilter(): string {
 }
 
 export function readFormats(): Settings['formats'] {
-  const raw = readString(Inputs.Format)
+  const raw = readString(Inputs.Format, true)
   const parts = raw
     .split(/[,\n]/)
     .map(part => part.trim().toLowerCase())
@@ -97,13 +95,6 @@ export function readFormats(): Settings['formats'] {
   return formats
 }
 
-export function readOutputDir(env: NodeJS.ProcessEnv): string {
-  const raw = readString(Inputs.OutputDir)
-  // Relative paths resolve against the working directory, which is the workspace on a runner.
-  if (raw !== '') return path.resolve(raw)
-  return path.join(env.RUNNER_TEMP || os.tmpdir(), 'entra-log-export')
-}
-
 export function readArtifactName(): string {
   const name = readString(Inputs.ArtifactName)
   for (const char of name) {
@@ -114,6 +105,15 @@ export function readArtifactName(): string {
           `Artifact names may not contain " : < > | * ? \\ / or line breaks.`
       )
     }
+  }
+  // '.' and '..' are not names (the artifact's files would unpack into, or above, the
+  // download directory), and a name of blanks shows as nothing in the run's artifact list.
+  const blank = isOnlyWhitespace(Inputs.ArtifactName)
+  if (name === '.' || name === '..' || blank) {
+    throw new UserError(
+      `Input '${Inputs.ArtifactName}' must be a name, not '.', '..' or only spaces; got ` +
+        `${blank ? 'only spaces' : `'${name}'`}.`
+    )
   }
   if (name.length > MAX_ARTIFACT_NAME_LENGTH) {
     throw new UserError(

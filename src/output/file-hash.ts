@@ -3,9 +3,10 @@
  * size describe exactly what was written without reading the file back.
  */
 import { createHash } from 'node:crypto'
-import { open, type FileHandle } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { createExclusive } from './exclusive-open.js'
 
 export interface FileDigest {
   path: string
@@ -45,7 +46,7 @@ class HashedFileSink extends Writable {
   }
 
   override _construct(done: (error?: Error | null) => void): void {
-    open(this.path, 'w').then(
+    createExclusive(this.path).then(
       file => {
         this.file = file
         done()

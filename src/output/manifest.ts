@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ExportResult } from '../export/run-export.js'
 import type { Settings } from '../settings.js'
+import { createExclusive } from './exclusive-open.js'
 
 export const MANIFEST_FILE = 'manifest.json'
 
@@ -118,6 +118,11 @@ export async function writeManifest(
   manifest: Record<string, unknown>
 ): Promise<string> {
   const path = join(outputDir, MANIFEST_FILE)
-  await writeFile(path, JSON.stringify(manifest, null, 2) + '\n')
+  const file = await createExclusive(path)
+  try {
+    await file.writeFile(JSON.stringify(manifest, null, 2) + '\n')
+  } finally {
+    await file.close()
+  }
   return path
 }
