@@ -16,6 +16,13 @@ import {
   probeOpenIdConfiguration
 } from './auth-errors.js'
 import { AzureCliSessionCredential } from './azure-cli.js'
+import {
+  BoundedCredential,
+  DEFAULT_TOKEN_BUDGET,
+  timeoutHttpClient,
+  withTimeout,
+  type TokenBudget
+} from './bounded-credential.js'
 import { parseCertificatePem } from './certificate-pem.js'
 import {
   createOidcAssertionProvider,
@@ -47,7 +54,10 @@ const AZ_TIMEOUT_MS = 60_000
 
 export function createCredential(settings: Settings, boundary: AuthBoundary): ExportCredential {
   const { tenantId, clientId } = settings
-  const options = authorityOptions(settings.authorityHost)
+  const options = {
+    ...authorityOptions(settings.authorityHost),
+    httpClient: timeoutHttpClient(DEFAULT_TOKEN_BUDGET.timeoutMs)
+  }
   let oidc: OidcAssertionProvider | undefined
   let inner: TokenCredential
 
@@ -78,7 +88,13 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
     }
     case 'oidc': {
       oidc = createOidcAssertionProvider(
-        audience => boundary.getIDToken(audience),
+        // @actions/core sets no timeout on this request: bound it like the token request.
+        audience =>
+          withTimeout(
+            () => boundary.getIDToken(audience),
+            DEFAULT_TOKEN_BUDGET.timeoutMs,
+            `GitHub's OIDC token endpoint (${idTokenHost()}) did not answer within ${DEFAULT_TOKEN_BUDGET.timeoutMs / 1000} s`
+          ),
         settings.oidcAudience,
         { mask: value => boundary.mask(value), logger: boundary.logger }
       )
@@ -118,6 +134,8 @@ export interface MaskingOptions {
   boundary: AuthBoundary
   /** Claims of the OIDC token last presented, for AADSTS70021-style errors. */
   assertionClaims?: () => AssertionClaims | undefined
+  /** Timeout and attempts of each token request (default DEFAULT_TOKEN_BUDGET). */
+  tokenBudget?: TokenBudget
 }
 
 export function maskingCredential(
@@ -134,6 +152,8 @@ export function maskingCredential(
  */
 class MaskingCredential implements ExportCredential {
   private lastToken: string | undefined
+  /** `inner` with every request bounded in time and attempts. */
+  private readonly bounded: BoundedCredential
 
   readonly kind: AuthMode
 
@@ -142,6 +162,9 @@ class MaskingCredential implements ExportCredential {
     private readonly options: MaskingOptions
   ) {
     this.kind = options.kind
+    const authority =
+      options.kind === 'azure-cli' ? 'the Azure CLI (az)' : options.settings.authorityHost
+    this.bounded = new BoundedCredential(inner, authority, options.tokenBudget)
   }
 
   async getToken(
@@ -150,7 +173,7 @@ class MaskingCredential implements ExportCredential {
   ): Promise<AccessToken | null> {
     let token: AccessToken | null
     try {
-      token = await this.inner.getToken(scopes, options)
+      token = await this.bounded.getToken(scopes, options)
     } catch (error) {
       const { settings, boundary, assertionClaims } = this.options
       boundary.logger.debug(`Token request (${this.kind}) failed: ${errorMessage(error)}`)
@@ -173,6 +196,14 @@ class MaskingCredential implements ExportCredential {
       )
     }
     return token
+  }
+}
+
+function idTokenHost(): string {
+  try {
+    return new URL(process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '').host
+  } catch {
+    return 'ACTIONS_ID_TOKEN_REQUEST_URL'
   }
 }
 

@@ -12,6 +12,13 @@ import { writeRecords } from './record-file.js'
 /** A chain may be restarted this often before the log type is declared failed. */
 export const MAX_CHAIN_RESTARTS = 5
 
+/**
+ * Empty pages that still carry a nextLink, in a row, before a chain is taken to
+ * be looping. Graph documents short and empty pages mid-chain, never how many;
+ * a hundred empty pages in a row is 20 throttle windows of nothing.
+ */
+export const MAX_EMPTY_PAGES = 100
+
 export interface ChainSettings {
   spec: LogTypeSpec
   graphEndpoint: string
@@ -184,6 +191,9 @@ export class Chain {
     let url = this.queryUrl(this.endMs)
     this.firstUrl = url
     let firstPage = true
+    // Links this chain (since its last fresh query) has followed: one seen again is a loop.
+    let followed = new Set<string>()
+    let emptyPages = 0
     for (;;) {
       let page
       try {
@@ -201,6 +211,8 @@ export class Chain {
           skip = new Set(this.tailIds)
           url = this.queryUrl(until)
           firstPage = true
+          followed = new Set()
+          emptyPages = 0
           this.settings.logger.info(
             `${spec.name}: ${error.message}; restarting this part of the window with a fresh query ` +
               `(${new Date(this.startMs).toISOString()} to ${new Date(until).toISOString()}).`
@@ -219,6 +231,26 @@ export class Chain {
       await writeRecords(out, this.arena, keep)
       this.settings.onProgress()
       if (!page.nextLink || reachedStart) return
+      emptyPages = page.records.length === 0 ? emptyPages + 1 : 0
+      if (emptyPages > MAX_EMPTY_PAGES) {
+        throw new GraphRequestError(
+          `${spec.title}: Graph sent ${emptyPages} empty pages in a row, each with a nextLink; ` +
+            'stopped following them (the chain looks endless). Re-run; if it repeats, narrow the window.',
+          'fatal',
+          undefined,
+          'loop'
+        )
+      }
+      if (followed.has(page.nextLink)) {
+        throw new GraphRequestError(
+          `${spec.title}: Graph sent a nextLink this query had already followed; stopped ` +
+            'following it (the chain would loop forever). Re-run; if it repeats, narrow the window.',
+          'fatal',
+          undefined,
+          'loop'
+        )
+      }
+      followed.add(page.nextLink)
       url = page.nextLink
     }
   }
