@@ -32,7 +32,8 @@ export const Inputs = {
   CsvBom: 'csv-bom',
   Incremental: 'incremental',
   StateKey: 'state-key',
-  Overlap: 'overlap'
+  Overlap: 'overlap',
+  TimeBudget: 'time-budget'
 } as const
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
 
@@ -75,6 +76,7 @@ export const Outputs = {
   ArtifactUrl: 'artifact-url',
   WindowStart: 'window-start',
   WindowEnd: 'window-end',
-  Manifest: 'manifest'
+  Manifest: 'manifest',
+  Complete: 'complete'
 } as const
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

@@ -7,6 +7,7 @@ import { GraphRequestError } from '../graph/graph-errors.js'
 import { ByteArena } from '../graph/page-body.js'
 import { fetchPage, type FetchContext, type PageRecord } from '../graph/page-fetcher.js'
 import { buildFilter, buildQueryUrl } from '../graph/query.js'
+import { withPath } from '../output/write-errors.js'
 import { writeRecords } from './record-file.js'
 
 /** A chain may be restarted this often before the log type is declared failed. */
@@ -95,6 +96,8 @@ export class Chain {
   kept = 0
   restarts = 0
   done = false
+  /** Read to its end (startMs), not stopped, failed or cancelled on the way. */
+  finished = false
   readonly drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   /** The first query this chain sent, for the manifest. */
   firstUrl = ''
@@ -147,6 +150,19 @@ export class Chain {
     return range
   }
 
+  /**
+   * The part of [startMs, endMs) whose records are all written: everything when
+   * the chain finished; else from the end of the oldest second written (records
+   * come newest first, in no known order within one second) to endMs.
+   */
+  completeRange(): { startMs: number; endMs: number } | undefined {
+    if (this.finished) return { startMs: this.startMs, endMs: this.endMs }
+    const from = Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
+    return from < this.endMs
+      ? { startMs: Math.max(from, this.startMs), endMs: this.endMs }
+      : undefined
+  }
+
   /** Time this chain has read through (for the log type's average density). */
   coveredMs(): number {
     return this.done ? this.endMs - this.startMs : this.endMs - this.positionMs
@@ -175,8 +191,14 @@ export class Chain {
 
   async run(signal: AbortSignal): Promise<void> {
     const out = createWriteStream(this.tmpPath, { flags: 'a' })
+    // Write errors reach writeRecords through its callback; without a listener they would crash the process.
+    out.on('error', () => undefined)
     try {
       await this.readAll(out, signal)
+      this.finished = true
+    } catch (error) {
+      // A failed write of the temp file must name it (Node's write errors do not).
+      throw withPath(error, this.tmpPath)
     } finally {
       this.done = true
       this.arena.release()

@@ -1,7 +1,9 @@
-import { writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { toIso } from '../export/ranges.js'
 import type { ExportResult } from '../export/run-export.js'
 import type { Settings } from '../settings.js'
+import { withPath } from './write-errors.js'
 
 export const MANIFEST_FILE = 'manifest.json'
 
@@ -19,6 +21,8 @@ export function buildManifest(
     generatedAt: Date
     findings?: unknown
     incremental?: Record<string, unknown>
+    /** Why the run stopped early, if it did. */
+    stopped?: 'cancelled' | 'time-budget'
   }
 ): Record<string, unknown> {
   const relative = (path: string): string => path.slice(settings.outputDir.length + 1)
@@ -50,7 +54,8 @@ export function buildManifest(
       ...result.pacer
     },
     durationMs: result.durationMs,
-    status: result.logTypes.every(t => t.status === 'ok') ? 'ok' : 'failed',
+    // 'cancelled' / 'time-budget': stopped early; each log type's completeRanges say what is in the files.
+    status: extra.stopped ?? (result.logTypes.every(t => t.status === 'ok') ? 'ok' : 'failed'),
     logTypes: Object.fromEntries(
       result.logTypes.map(t => [
         t.logType,
@@ -59,6 +64,9 @@ export function buildManifest(
           status: t.status,
           error: t.error,
           complete: t.status === 'ok',
+          // Every record of these ranges is in the files, and nothing else; missing ones are not.
+          completeRanges: t.completeRanges && toIso(t.completeRanges),
+          missingRanges: t.missingRanges && toIso(t.missingRanges),
           request: t.request,
           window: t.window && {
             start: t.window.start.toISOString(),
@@ -106,6 +114,13 @@ export async function writeManifest(
   manifest: Record<string, unknown>
 ): Promise<string> {
   const path = join(outputDir, MANIFEST_FILE)
-  await writeFile(path, JSON.stringify(manifest, null, 2) + '\n')
+  try {
+    // Written whole under a temporary name first: a full disk never leaves half a manifest.
+    await writeFile(path + '.partial', JSON.stringify(manifest, null, 2) + '\n')
+    await rename(path + '.partial', path)
+  } catch (error) {
+    await rm(path + '.partial', { force: true }).catch(() => undefined)
+    throw withPath(error, path)
+  }
   return path
 }

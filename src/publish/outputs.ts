@@ -23,4 +23,6 @@ export function setOutputs(
   core.setOutput('window-start', start.toISOString())
   core.setOutput('window-end', settings.window.end.toISOString())
   core.setOutput('manifest', manifestPath)
+  // false when a log type failed or the run stopped (time budget, cancel) before the window was read.
+  core.setOutput('complete', String(result.logTypes.every(t => t.status === 'ok')))
 }
