@@ -25,7 +25,8 @@ export interface WriteError extends Error {
 
 export function isWriteError(error: unknown): error is WriteError {
   const code = (error as { code?: unknown } | undefined)?.code
-  return error instanceof Error && typeof code === 'string' && code in IN_WORDS
+  // Not `instanceof Error`: errors from Node's fs may come from another realm (vm, workers).
+  return typeof error === 'object' && error !== null && typeof code === 'string' && code in IN_WORDS
 }
 
 /** "Could not write <path>: disk full (no space left on the device) [ENOSPC]." */
