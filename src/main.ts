@@ -18,9 +18,11 @@ import { prepareIncremental, saveIncremental, type IncrementalRun } from './stat
 import { TOOL } from './version.js'
 
 /**
- * GitHub cancels a step with SIGINT, then SIGTERM about 7.5 s later, then
- * SIGKILL. The run stops fetching at once and must have written its manifest,
- * outputs and summary before then; past this it exits regardless.
+ * GitHub cancels a step with SIGINT, then SIGTERM if it has not exited within
+ * 7500 ms, then kills the process tree 2500 ms later
+ * (https://docs.github.com/en/actions/reference/workflow-cancellation-reference).
+ * The run stops fetching at once and must have written its manifest, outputs
+ * and summary before then; past this it exits regardless.
  */
 const CANCEL_DEADLINE_MS = 6_000
 
