@@ -55,12 +55,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let stateSaved = false
   // A cancel or the time budget stops the export the same way: no new request, complete ranges delivered.
   const stop = new AbortController()
+  let stopReason: StopReason | undefined
   const onSignal = (name: NodeJS.Signals): void => {
-    if (stop.signal.reason === 'cancelled') return
+    if (stopReason === 'cancelled') return
+    stopReason = 'cancelled'
     core.warning(
       `${name} received: the run is being cancelled. No new requests; writing what is complete.`
     )
-    stop.abort('cancelled' satisfies StopReason)
+    stop.abort(stopReason)
     setTimeout(() => {
       core.error(
         `Cancelled, and the files could not be finished within ${CANCEL_DEADLINE_MS / 1000} s; exiting. Files still named *.partial are incomplete.`
@@ -78,13 +80,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
             core.warning(
               `The time budget (${settings.timeBudgetMs! / 1000} s) ran out: no new requests; delivering the time ranges read completely.`
             )
-            stop.abort('time-budget' satisfies StopReason)
+            if (stop.signal.aborted) return
+            stopReason = 'time-budget'
+            stop.abort(stopReason)
           },
           Math.max(0, settings.timeBudgetMs - (Date.now() - now.getTime()))
         )
   budgetTimer?.unref()
-  const stoppedBy = (): StopReason | undefined =>
-    stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined
+  const stoppedBy = (): StopReason | undefined => stopReason
   try {
     const credential = createCredential(settings, {
       getIDToken: audience => core.getIDToken(audience),
@@ -135,6 +138,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           incremental?.plans
         )
     )
+    clearTimeout(budgetTimer)
+    // A budget that ran out while the last log type was being written stopped nothing.
+    if (stopReason === 'time-budget' && result.logTypes.every(t => t.status !== 'stopped')) {
+      stopReason = undefined
+    }
 
     const manifest = buildManifest(settings, result, {
       tool: TOOL,

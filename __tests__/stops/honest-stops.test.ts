@@ -162,6 +162,11 @@ describe('stopping early', () => {
     let signalledAt = 0
     let exitedAt = 0
     const outputDir = mkdtempSync(join(tmpdir(), 'cancel-out-'))
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'cancel-runner-'))
+    // What os.tmpdir() returns in the action: it must stay empty.
+    const systemTemp = mkdtempSync(join(tmpdir(), 'cancel-system-temp-'))
+    let tempSeenUnderRunnerTemp = false
+    const systemTempEntries = new Set<string>()
     const result: RunActionResult = await runAction({
       tenant,
       inputs: inputs(tenant, {
@@ -171,7 +176,15 @@ describe('stopping early', () => {
         format: 'csv,jsonl',
         'output-dir': outputDir
       }),
+      env: { RUNNER_TEMP: runnerTemp, TMPDIR: systemTemp },
       onStart(child, stdout) {
+        const watch = setInterval(() => {
+          if (readdirSync(runnerTemp).some(f => f.startsWith('entra-log-export-tmp-'))) {
+            tempSeenUnderRunnerTemp = true
+          }
+          for (const f of readdirSync(systemTemp)) systemTempEntries.add(f)
+        }, 20)
+        child.once('exit', () => clearInterval(watch))
         const poll = setInterval(() => {
           if (/::group::Exporting/.test(stdout()) && signalledAt === 0) {
             setTimeout(() => {
@@ -211,8 +224,11 @@ describe('stopping early', () => {
       )
       expect(sorted(ids)).toEqual(sorted(expected))
     }
-    // Nothing left in the job's temp directory, and nothing uploaded.
-    expect(tree(result.runnerTemp).filter(f => f.includes('entra-log-export-tmp'))).toEqual([])
+    // Temp files lived under RUNNER_TEMP, never the system temp directory, and are gone.
+    expect(tempSeenUnderRunnerTemp).toBe(true)
+    expect([...systemTempEntries]).toEqual([])
+    expect(tree(runnerTemp).filter(f => f.includes('entra-log-export-tmp'))).toEqual([])
+    // Nothing uploaded.
     expect(tenant.results.artifacts().find(a => a.name === 'entra-logs')).toBeUndefined()
   }, 120_000)
 })
