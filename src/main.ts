@@ -92,7 +92,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const credential = createCredential(settings, {
       getIDToken: audience => core.getIDToken(audience),
       mask: value => core.setSecret(value),
-      logger
+      logger,
+      cancel: stop.signal
     })
     const scope = graphScope(settings.graphEndpoint)
     // One token before any export: a wrong credential fails once, clearly, instead of per log type.
@@ -100,6 +101,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       try {
         await credential.getToken(scope, { abortSignal: stop.signal })
       } catch (error) {
+        if (stopReason) {
+          throw new UserError(`The run was ${describeStop(stopReason)} while signing in.`)
+        }
         throw explainAuthError(error, settings)
       }
       core.info(`Signed in as application ${settings.clientId} (${settings.auth}).`)

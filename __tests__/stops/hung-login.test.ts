@@ -60,4 +60,41 @@ describe('a sign-in endpoint that never answers', () => {
     expect(result.summary).toMatch(/localhost/)
     expect(requests).toBeGreaterThanOrEqual(3)
   }, 160_000)
+
+  it('a cancel while signing in ends the step at once, saying so', async () => {
+    const port = (server.address() as AddressInfo).port
+    let signalledAt = 0
+    let exitedAt = 0
+    const result = await runAction({
+      inputs: {
+        'tenant-id': '11111111-2222-4333-8444-555555555555',
+        'client-id': '22222222-3333-4444-8555-666666666666',
+        'client-secret': 'not-a-real-secret',
+        'authority-host': `https://localhost:${port}`,
+        'graph-endpoint': 'https://localhost:1',
+        upload: 'false'
+      },
+      onStart(child, stdout) {
+        const poll = setInterval(() => {
+          if (/::group::Signing in/.test(stdout())) {
+            clearInterval(poll)
+            setTimeout(() => {
+              signalledAt = Date.now()
+              child.kill('SIGINT')
+            }, 500)
+          }
+        }, 20)
+        child.once('exit', () => {
+          exitedAt = Date.now()
+          clearInterval(poll)
+        })
+      },
+      timeoutMs: 60_000
+    })
+    expect(signalledAt).toBeGreaterThan(0)
+    expect(exitedAt - signalledAt).toBeLessThan(5_000)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/::error::The run was cancelled while signing in/)
+    expect(result.summary).toMatch(/cancelled/)
+  }, 70_000)
 })

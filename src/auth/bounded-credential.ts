@@ -22,7 +22,8 @@ export interface TokenBudget {
  * answers ends the step in about a minute. A healthy Entra token request takes
  * well under a second; @azure/identity and MSAL set no overall timeout of
  * their own (GetTokenOptions.requestOptions.timeout is per HTTP request and 0,
- * i.e. none, by default).
+ * i.e. none, by default), so each HTTP request is also bounded by
+ * timeoutHttpClient below.
  */
 export const DEFAULT_TOKEN_BUDGET: TokenBudget = { timeoutMs: 20_000, attempts: 3, pauseMs: 2_000 }
 
@@ -64,8 +65,7 @@ export class BoundedCredential implements TokenCredential {
           signal =>
             this.inner.getToken(scopes, {
               ...options,
-              abortSignal: outer ? AbortSignal.any([outer, signal]) : signal,
-              requestOptions: { ...options.requestOptions, timeout: timeoutMs }
+              abortSignal: outer ? AbortSignal.any([outer, signal]) : signal
             }),
           timeoutMs,
           `the token request to ${this.authority} did not answer within ${timeoutMs / 1000} s`
@@ -143,12 +143,25 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
  * holding the process open after the step has already failed. Passed as the
  * credentials' `httpClient` option (CommonClientOptions).
  */
-export function timeoutHttpClient(timeoutMs: number): HttpClient {
+export function timeoutHttpClient(timeoutMs: number, cancel?: AbortSignal): HttpClient {
   const inner = createDefaultHttpClient()
   return {
-    sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      if (!(request.timeout > 0) || request.timeout > timeoutMs) request.timeout = timeoutMs
-      return inner.sendRequest(request)
+    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      // Our own timer rather than request.timeout: the pipeline's Node client leaves that
+      // timer running after an abort (@typespec/ts-http-runtime nodeHttpClient), which
+      // holds the process open for its full length after a cancel.
+      const timeout = new AbortController()
+      const timer = setTimeout(() => timeout.abort(), timeoutMs)
+      const own = request.abortSignal as AbortSignal | undefined
+      // A cancelled run ends its token requests too, discovery included.
+      request.abortSignal = AbortSignal.any(
+        [timeout.signal, own, cancel].filter((s): s is AbortSignal => s !== undefined)
+      )
+      try {
+        return await inner.sendRequest(request)
+      } finally {
+        clearTimeout(timer)
+      }
     }
   }
 }

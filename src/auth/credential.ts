@@ -40,6 +40,8 @@ export interface AuthBoundary {
   /** core.setSecret in production: called for every token/assertion before anything could print it. */
   mask(value: string): void
   logger: Logger
+  /** Aborts every token request in flight (the run was cancelled). */
+  cancel?: AbortSignal
 }
 
 /** The credential handed to the Graph client: masks tokens and explains failures. */
@@ -56,7 +58,7 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
   const { tenantId, clientId } = settings
   const options = {
     ...authorityOptions(settings.authorityHost),
-    httpClient: timeoutHttpClient(DEFAULT_TOKEN_BUDGET.timeoutMs)
+    httpClient: timeoutHttpClient(DEFAULT_TOKEN_BUDGET.timeoutMs, boundary.cancel)
   }
   let oidc: OidcAssertionProvider | undefined
   let inner: TokenCredential
@@ -177,6 +179,8 @@ class MaskingCredential implements ExportCredential {
     } catch (error) {
       const { settings, boundary, assertionClaims } = this.options
       boundary.logger.debug(`Token request (${this.kind}) failed: ${errorMessage(error)}`)
+      // Cancelled: no explanation to find, and no probe of a login host that may not answer.
+      if (options?.abortSignal?.aborted) throw error
       let reason = error
       if (this.kind !== 'azure-cli' && isEndpointResolutionError(error)) {
         const answer = await probeOpenIdConfiguration(settings)
