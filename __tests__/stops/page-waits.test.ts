@@ -3,7 +3,7 @@
  * stalls, a page whose budget runs out, a refused link, a token that cannot be
  * had, a nextLink that loops and endless empty pages all end in bounded time.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Chain, MAX_EMPTY_PAGES } from '../../src/export/chain.js'
@@ -21,6 +21,7 @@ import {
   type RetryPolicy
 } from '../../src/graph/page-fetcher.js'
 import { LOG_TYPE_SPECS } from '../../src/log-types.js'
+import { describeWriteError, isWriteError } from '../../src/output/write-errors.js'
 
 const GRAPH = 'https://graph.example.test'
 const spec = LOG_TYPE_SPECS['audit-logs']
@@ -245,5 +246,22 @@ describe('a chain that would never end fails its log type', () => {
     })
     await expect(c.run(never)).rejects.toThrow(/empty pages in a row/)
     expect(calls).toBe(MAX_EMPTY_PAGES + 1)
+  })
+
+  it('a full temp directory fails the chain with the temp file named, not a crash', async () => {
+    if (!existsSync('/dev/full')) return
+    const path = join(dir, 'chain.jsonl')
+    symlinkSync('/dev/full', path)
+    const c = chain({
+      get: () => Promise.resolve(page([{ id: 'a', activityDateTime: '2026-10-04T23:30:00Z' }]))
+    })
+    const error = await c.run(never).catch(e => e)
+    expect(isWriteError(error)).toBe(true)
+    if (!isWriteError(error)) return
+    expect(describeWriteError(error)).toMatch(
+      new RegExp(
+        `^Could not write ${path}: disk full \\(no space left on the device\\) \\[ENOSPC\\]`
+      )
+    )
   })
 })
