@@ -98,7 +98,7 @@ describe('stopping early', () => {
   beforeAll(async () => {
     tenant = await startFakeTenant({
       dataset: { window: { start: at(30), end: at(0) }, count: 600 },
-      graph: { throttle: false, latencyMs: 300 }
+      graph: { throttle: false, latencyMs: 400 }
     })
   })
   afterAll(() => tenant?.stop())
@@ -109,7 +109,7 @@ describe('stopping early', () => {
     const common = { since: at(24), until: at(12), incremental: 'true', 'page-size': '5' }
     const first = await runAction({
       tenant,
-      inputs: inputs(tenant, { ...common, 'time-budget': '3s', 'artifact-name': 'budget-1' }),
+      inputs: inputs(tenant, { ...common, 'time-budget': '5s', 'artifact-name': 'budget-1' }),
       env: env(1)
     })
     expect(first.code).toBe(0)
