@@ -15,18 +15,8 @@ import { setOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
 import type { Settings } from './settings.js'
 import { prepareIncremental, saveIncremental, type IncrementalRun } from './state/incremental.js'
+import { CANCEL_DEADLINE_MS, createStopControl, describeStop } from './stop-control.js'
 import { TOOL } from './version.js'
-
-/**
- * GitHub cancels a step with SIGINT, then SIGTERM if it has not exited within
- * 7500 ms, then kills the process tree 2500 ms later
- * (https://docs.github.com/en/actions/reference/workflow-cancellation-reference).
- * The run stops fetching at once and must have written its manifest, outputs
- * and summary before then; past this it exits regardless.
- */
-const CANCEL_DEADLINE_MS = 6_000
-
-type StopReason = 'cancelled' | 'time-budget'
 
 const logger: Logger = {
   debug: message => core.debug(message),
@@ -54,40 +44,18 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let fatal: string | undefined
   let stateSaved = false
   // A cancel or the time budget stops the export the same way: no new request, complete ranges delivered.
-  const stop = new AbortController()
-  let stopReason: StopReason | undefined
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (stopReason === 'cancelled') return
-    stopReason = 'cancelled'
-    core.warning(
-      `${name} received: the run is being cancelled. No new requests; writing what is complete.`
-    )
-    stop.abort(stopReason)
-    setTimeout(() => {
+  const stop = createStopControl({
+    timeBudgetMs: settings.timeBudgetMs,
+    startedAt: now.getTime(),
+    logger,
+    onDeadline: () => {
       core.error(
         `Cancelled, and the files could not be finished within ${CANCEL_DEADLINE_MS / 1000} s; exiting. Files still named *.partial are incomplete.`
       )
       process.exit(1)
-    }, CANCEL_DEADLINE_MS).unref()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  const budgetTimer =
-    settings.timeBudgetMs === undefined
-      ? undefined
-      : setTimeout(
-          () => {
-            core.warning(
-              `The time budget (${settings.timeBudgetMs! / 1000} s) ran out: no new requests; delivering the time ranges read completely.`
-            )
-            if (stop.signal.aborted) return
-            stopReason = 'time-budget'
-            stop.abort(stopReason)
-          },
-          Math.max(0, settings.timeBudgetMs - (Date.now() - now.getTime()))
-        )
-  budgetTimer?.unref()
-  const stoppedBy = (): StopReason | undefined => stopReason
+    }
+  })
+  const stoppedBy = stop.reason
   try {
     const credential = createCredential(settings, {
       getIDToken: audience => core.getIDToken(audience),
@@ -101,9 +69,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       try {
         await credential.getToken(scope, { abortSignal: stop.signal })
       } catch (error) {
-        if (stopReason) {
-          throw new UserError(`The run was ${describeStop(stopReason)} while signing in.`)
-        }
+        const reason = stoppedBy()
+        if (reason) throw new UserError(`The run was ${describeStop(reason)} while signing in.`)
         throw explainAuthError(error, settings)
       }
       core.info(`Signed in as application ${settings.clientId} (${settings.auth}).`)
@@ -142,11 +109,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           incremental?.plans
         )
     )
-    clearTimeout(budgetTimer)
+    stop.exportDone()
     // A budget that ran out while the last log type was being written stopped nothing.
-    if (stopReason === 'time-budget' && result.logTypes.every(t => t.status !== 'stopped')) {
-      stopReason = undefined
-    }
+    if (result.logTypes.every(t => t.status !== 'stopped')) stop.forgetBudget()
 
     const manifest = buildManifest(settings, result, {
       tool: TOOL,
@@ -216,9 +181,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     fatal = errorMessage(error)
     throw error
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    clearTimeout(budgetTimer)
+    stop.dispose()
     await writeSummary(settings, {
       result,
       artifact,
@@ -290,10 +253,6 @@ async function saveState(
     )
     return false
   }
-}
-
-function describeStop(reason: StopReason): string {
-  return reason === 'cancelled' ? 'cancelled' : 'stopped by its time budget'
 }
 
 async function writeSummary(
