@@ -32,7 +32,8 @@ export const Inputs = {
   CsvBom: 'csv-bom',
   Incremental: 'incremental',
   StateKey: 'state-key',
-  Overlap: 'overlap'
+  Overlap: 'overlap',
+  TimeBudget: 'time-budget'
 } as const
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
 
@@ -76,6 +77,7 @@ export const Outputs = {
   WindowStart: 'window-start',
   WindowEnd: 'window-end',
   Manifest: 'manifest',
-  Checksums: 'checksums'
+  Checksums: 'checksums',
+  Complete: 'complete'
 } as const
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

@@ -12,11 +12,13 @@ import { describeSettings, readSettings } from './inputs/index.js'
 import type { Logger } from './logger.js'
 import { writeChecksums } from './output/checksums.js'
 import { buildManifest, writeManifest } from './output/manifest.js'
+import { describeWriteError, isWriteError } from './output/write-errors.js'
 import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './publish/artifact.js'
 import { setOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
 import type { Settings } from './settings.js'
 import { prepareIncremental, saveIncremental, type IncrementalRun } from './state/incremental.js'
+import { CANCEL_DEADLINE_MS, createStopControl, describeStop } from './stop-control.js'
 import { TOOL } from './version.js'
 
 const logger: Logger = {
@@ -43,23 +45,42 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let artifact: UploadedArtifact | undefined
   let artifactNote: string | undefined
   let fatal: string | undefined
+  let stateSaved = false
+  // A cancel or the time budget stops the export the same way: no new request, complete ranges delivered.
+  const stop = createStopControl({
+    timeBudgetMs: settings.timeBudgetMs,
+    startedAt: now.getTime(),
+    logger,
+    onDeadline: () => {
+      core.error(
+        `Cancelled, and the files could not be finished within ${CANCEL_DEADLINE_MS / 1000} s; exiting. Files still named *.partial are incomplete.`
+      )
+      process.exit(1)
+    }
+  })
+  const stoppedBy = stop.reason
   try {
     const credential = createCredential(settings, {
       getIDToken: audience => core.getIDToken(audience),
       mask: value => core.setSecret(value),
-      logger
+      logger,
+      cancel: stop.signal
     })
     const scope = graphScope(settings.graphEndpoint)
     // One token before any export: a wrong credential fails once, clearly, instead of per log type.
     await core.group('Signing in to Microsoft Entra ID', async () => {
       try {
-        await credential.getToken(scope)
+        await credential.getToken(scope, { abortSignal: stop.signal })
       } catch (error) {
+        const reason = stoppedBy()
+        if (reason) throw new UserError(`The run was ${describeStop(reason)} while signing in.`)
         throw explainAuthError(error, settings)
       }
       core.info(`Signed in as application ${settings.clientId} (${settings.auth}).`)
     })
 
+    if (stoppedBy())
+      throw new UserError(`The run was ${describeStop(stoppedBy()!)} before the export started.`)
     let incremental: IncrementalRun | undefined
     if (settings.incremental) {
       incremental = await core.group('Restoring the previous export state', () =>
@@ -78,11 +99,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       () =>
         runExport(
           settings,
-          { transport, clock: systemClock, logger, observe: findings.observe },
+          {
+            transport,
+            clock: systemClock,
+            logger,
+            observe: findings.observe,
+            stop: stop.signal,
+            // Never the system temp directory: RUNNER_TEMP is the job's, emptied by the runner.
+            tempDir: env.RUNNER_TEMP || undefined
+          },
           DEFAULT_TUNING,
           incremental?.plans
         )
     )
+    stop.exportDone()
+    // A budget that ran out while the last log type was being written stopped nothing.
+    if (result.logTypes.every(t => t.status !== 'stopped')) stop.forgetBudget()
 
     const manifest = buildManifest(settings, result, {
       tool: TOOL,
@@ -92,17 +124,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         stateKeyPrefix: incremental.keyPrefix,
         restoredKey: incremental.restoredKey ?? null,
         overlapMs: settings.overlapMs
-      }
+      },
+      stopped: stoppedBy()
     })
-    const manifestPath = await writeManifest(settings.outputDir, manifest)
+    let manifestPath: string
+    let checksumsPath: string
     const exported = result.logTypes.flatMap(t => t.files)
-    const checksumsPath = await writeChecksums(settings.outputDir, [
-      ...exported,
-      { path: manifestPath }
-    ])
+    try {
+      manifestPath = await writeManifest(settings.outputDir, manifest)
+      checksumsPath = await writeChecksums(settings.outputDir, [
+        ...exported,
+        { path: manifestPath }
+      ])
+    } catch (error) {
+      throw isWriteError(error) ? new UserError(describeWriteError(error), { cause: error }) : error
+    }
     const files = [...exported.map(f => f.path), manifestPath, checksumsPath]
+    const writeFailed = result.logTypes.some(t => t.writeFailed)
 
-    if (!settings.upload) {
+    if (stoppedBy() === 'cancelled') {
+      artifactNote = `not uploaded (the run was cancelled); files are in ${settings.outputDir}`
+    } else if (!settings.upload) {
       artifactNote = `not uploaded (upload: false); files are in ${settings.outputDir}`
       core.notice(`Upload skipped (upload: false). Files are in ${settings.outputDir}.`)
     } else if (!canUploadArtifacts(env)) {
@@ -126,8 +168,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.info(`Uploaded artifact ${artifact.id}${artifact.url ? `: ${artifact.url}` : ''}`)
     }
     setOutputs(settings, result, files, manifestPath, artifact, checksumsPath)
-    if (incremental)
-      await saveState(
+    if (incremental && stoppedBy() === 'cancelled') {
+      core.warning(
+        'Export state not saved: the run was cancelled before its files were delivered. The next run re-covers this window.'
+      )
+    } else if (incremental && writeFailed) {
+      core.warning(
+        'Export state not saved: files could not be written. The next run re-covers this window.'
+      )
+    } else if (incremental) {
+      stateSaved = await saveState(
         incremental,
         settings,
         result,
@@ -135,15 +185,18 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         now,
         artifact !== undefined || !settings.upload
       )
+    }
   } catch (error) {
     fatal = errorMessage(error)
     throw error
   } finally {
+    stop.dispose()
     await writeSummary(settings, {
       result,
       artifact,
       artifactNote,
       fatal,
+      stopped: stoppedBy() && describeStop(stoppedBy()!),
       runId: env.GITHUB_RUN_ID,
       findings: result && findings.result(),
       startedAt: now,
@@ -152,6 +205,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 
   const failed = result.logTypes.filter(t => t.status === 'failed')
+  const reason = stoppedBy()
+  if (reason === 'cancelled') {
+    throw new UserError(
+      'The run was cancelled. Files of log types that were not complete are named *.incomplete.*; ' +
+        'manifest.json (status: cancelled) lists the time ranges each one holds completely.'
+    )
+  }
+  const stoppedTypes = result.logTypes.filter(t => t.status === 'stopped')
+  if (reason === 'time-budget' && stoppedTypes.length > 0) {
+    const names = stoppedTypes.map(t => t.logType).join(', ')
+    if (!stateSaved) {
+      throw new UserError(
+        `The time budget ran out before ${names} ${stoppedTypes.length === 1 ? 'was' : 'were'} complete, and no incremental state was saved to continue from: ` +
+          'the files hold the complete time ranges listed in manifest.json. Raise time-budget, narrow the window, or set incremental: true so the next run exports the rest.'
+      )
+    }
+    core.warning(
+      `The time budget ran out before ${names} ${stoppedTypes.length === 1 ? 'was' : 'were'} complete. ` +
+        'The artifact holds the time ranges read completely (manifest.json: completeRanges); the next incremental run exports exactly the rest.'
+    )
+  }
   if (failed.length > 0) {
     throw new UserError(
       `${failed.length} of ${result.logTypes.length} log types failed; the others were exported and uploaded.\n` +
@@ -171,20 +245,22 @@ async function saveState(
   env: NodeJS.ProcessEnv,
   now: Date,
   delivered: boolean
-): Promise<void> {
+): Promise<boolean> {
   if (!delivered) {
     core.warning(
       'Export state not saved: the artifact was not uploaded. The next run re-covers this window.'
     )
-    return
+    return false
   }
   try {
     const key = await saveIncremental(incremental, settings, result, env, now)
     if (key) core.info(`Saved export state as ${key}.`)
+    return key !== undefined
   } catch (error) {
     core.warning(
       `Export state could not be saved (${errorMessage(error)}). The next run will re-export this window: its artifact will repeat records of this one.`
     )
+    return false
   }
 }
 

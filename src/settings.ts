@@ -49,6 +49,8 @@ export interface Settings {
   logTypes: LogTypeName[]
   /** The window [start, end) queried for time-windowed log types. */
   window: TimeWindow
+  /** `since` named an instant (not a duration ago): incremental re-reads never reach before it. */
+  sinceIsAbsolute?: boolean
   align: Align
   /** Extra OData clause ANDed to every windowed query ('' for none). */
   filter: string
@@ -76,4 +78,6 @@ export interface Settings {
   stateKey: string
   /** How far before the previous end an incremental run re-reads, for late events. */
   overlapMs: number
+  /** Stop exporting after this long (the run's start counts), delivering complete ranges; undefined = no budget. */
+  timeBudgetMs?: number
 }

@@ -55,6 +55,12 @@ export function parseDuration(value: string, inputName: string): number {
   return total
 }
 
+/** True for an instant given as a date or timestamp, false for 'now' or a duration ago. */
+export function isAbsoluteInstant(value: string): boolean {
+  const text = value.trim()
+  return text.toLowerCase() !== 'now' && !(DURATION_RE.test(text) && text !== '')
+}
+
 /** Parses one bound of the window into an instant (UTC). */
 export function parseInstant(value: string, inputName: string, now: Date): Date {
   const text = value.trim()

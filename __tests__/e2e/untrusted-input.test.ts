@@ -84,6 +84,7 @@ describe('output-dir', () => {
     expect(result.code).toBe(0)
     expect(result.outputs['output-dir']).toBe(join(ws, 'exports', 'entra'))
     expect(readdirSync(join(ws, 'exports', 'entra')).sort()).toEqual([
+      'SHA256SUMS',
       'audit-logs.csv',
       'manifest.json'
     ])

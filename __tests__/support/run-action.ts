@@ -3,7 +3,7 @@
  * runner's files and variables, the fake tenant's OIDC and results endpoints, the test
  * CA trusted and every non-loopback connection blocked.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -20,6 +20,8 @@ export interface RunActionOptions {
   script?: string
   cwd?: string
   timeoutMs?: number
+  /** Called once the process runs, with a way to read its stdout so far (e.g. to signal it). */
+  onStart?(child: ChildProcess, stdout: () => string): void
 }
 
 export interface RunActionResult {
@@ -99,6 +101,7 @@ export async function runAction(options: RunActionOptions): Promise<RunActionRes
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  options.onStart?.(child, () => stdout)
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true

@@ -98,7 +98,9 @@ describe('defaults', () => {
       csvBom: true,
       incremental: false,
       stateKey: '',
-      overlapMs: 2 * 3_600_000
+      overlapMs: 2 * 3_600_000,
+      sinceIsAbsolute: false,
+      timeBudgetMs: undefined
     })
   })
 

@@ -27,19 +27,25 @@ export class AzureCliSessionCredential implements TokenCredential {
 
   constructor(private readonly options: AzureCliOptions) {}
 
-  async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     const scope = Array.isArray(scopes) ? scopes[0] : scopes
     const now = (this.options.clock ?? Date.now)()
     const cached = this.cached
     if (cached?.scope === scope && cached.token.expiresOnTimestamp - REFRESH_BEFORE_MS > now) {
       return cached.token
     }
-    const token = parseReply(await this.runAz(scope.replace(/\/\.default$/, '')))
+    const token = parseReply(
+      await this.runAz(
+        scope.replace(/\/\.default$/, ''),
+        options?.abortSignal as AbortSignal | undefined
+      )
+    )
     this.cached = { scope, token }
     return token
   }
 
-  private runAz(resource: string): Promise<string> {
+  /** `signal` ends az early (a timed-out or cancelled token request must not leave it running). */
+  private runAz(resource: string, signal?: AbortSignal): Promise<string> {
     const args = ['account', 'get-access-token', '--output', 'json', '--resource', resource]
     args.push('--tenant', this.options.tenantId)
     // On Windows az is az.cmd, which Node runs only through cmd.exe; the arguments
@@ -50,7 +56,7 @@ export class AzureCliSessionCredential implements TokenCredential {
       execFile(
         file,
         argv,
-        { timeout: this.options.timeoutMs, encoding: 'utf8', windowsHide: true },
+        { timeout: this.options.timeoutMs, encoding: 'utf8', windowsHide: true, signal },
         (error, stdout, stderr) => {
           if (error === null) return resolve(stdout)
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -18,6 +18,13 @@ import {
   probeOpenIdConfiguration
 } from './auth-errors.js'
 import { AzureCliSessionCredential } from './azure-cli.js'
+import {
+  BoundedCredential,
+  DEFAULT_TOKEN_BUDGET,
+  timeoutHttpClient,
+  withTimeout,
+  type TokenBudget
+} from './bounded-credential.js'
 import { parseCertificatePem } from './certificate-pem.js'
 import {
   createOidcAssertionProvider,
@@ -35,6 +42,8 @@ export interface AuthBoundary {
   /** core.setSecret in production: called for every token/assertion before anything could print it. */
   mask(value: string): void
   logger: Logger
+  /** Aborts every token request in flight (the run was cancelled). */
+  cancel?: AbortSignal
 }
 
 /** The credential handed to the Graph client: masks tokens and explains failures. */
@@ -50,7 +59,10 @@ const AZ_TIMEOUT_MS = 60_000
 export function createCredential(settings: Settings, boundary: AuthBoundary): ExportCredential {
   const { tenantId, clientId } = settings
   const redirects: RefusedRedirects = {}
-  const options = authorityOptions(settings.authorityHost, redirects)
+  const options = {
+    ...authorityOptions(settings.authorityHost, redirects),
+    httpClient: timeoutHttpClient(DEFAULT_TOKEN_BUDGET.timeoutMs, boundary.cancel)
+  }
   let oidc: OidcAssertionProvider | undefined
   let inner: TokenCredential
 
@@ -81,7 +93,13 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
     }
     case 'oidc': {
       oidc = createOidcAssertionProvider(
-        audience => boundary.getIDToken(audience),
+        // @actions/core sets no timeout on this request: bound it like the token request.
+        audience =>
+          withTimeout(
+            () => boundary.getIDToken(audience),
+            DEFAULT_TOKEN_BUDGET.timeoutMs,
+            `GitHub's OIDC token endpoint (${idTokenHost()}) did not answer within ${DEFAULT_TOKEN_BUDGET.timeoutMs / 1000} s`
+          ),
         settings.oidcAudience,
         { mask: value => boundary.mask(value), logger: boundary.logger }
       )
@@ -169,6 +187,8 @@ export interface MaskingOptions {
   assertionClaims?: () => AssertionClaims | undefined
   /** Where the no-redirect policy leaves the reason it failed a token request. */
   redirects?: RefusedRedirects
+  /** Timeout and attempts of each token request (default DEFAULT_TOKEN_BUDGET). */
+  tokenBudget?: TokenBudget
 }
 
 export function maskingCredential(
@@ -185,6 +205,8 @@ export function maskingCredential(
  */
 class MaskingCredential implements ExportCredential {
   private lastToken: string | undefined
+  /** `inner` with every request bounded in time and attempts. */
+  private readonly bounded: BoundedCredential
 
   readonly kind: AuthMode
 
@@ -193,6 +215,9 @@ class MaskingCredential implements ExportCredential {
     private readonly options: MaskingOptions
   ) {
     this.kind = options.kind
+    const authority =
+      options.kind === 'azure-cli' ? 'the Azure CLI (az)' : options.settings.authorityHost
+    this.bounded = new BoundedCredential(inner, authority, options.tokenBudget)
   }
 
   async getToken(
@@ -201,10 +226,12 @@ class MaskingCredential implements ExportCredential {
   ): Promise<AccessToken | null> {
     let token: AccessToken | null
     try {
-      token = await this.inner.getToken(scopes, options)
+      token = await this.bounded.getToken(scopes, options)
     } catch (error) {
       const { settings, boundary, assertionClaims } = this.options
       boundary.logger.debug(`Token request (${this.kind}) failed: ${errorMessage(error)}`)
+      // Cancelled: no explanation to find, and no probe of a login host that may not answer.
+      if (options?.abortSignal?.aborted) throw error
       const redirect = this.options.redirects?.message
       if (redirect !== undefined) {
         this.options.redirects!.message = undefined
@@ -229,6 +256,14 @@ class MaskingCredential implements ExportCredential {
       )
     }
     return token
+  }
+}
+
+function idTokenHost(): string {
+  try {
+    return new URL(process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '').host
+  } catch {
+    return 'ACTIONS_ID_TOKEN_REQUEST_URL'
   }
 }
 

@@ -7,6 +7,7 @@ import { GraphRequestError } from '../graph/graph-errors.js'
 import { ByteArena } from '../graph/page-body.js'
 import { fetchPage, type FetchContext, type PageRecord } from '../graph/page-fetcher.js'
 import { buildFilter, buildQueryUrl } from '../graph/query.js'
+import { withPath } from '../output/write-errors.js'
 import { writeRecords } from './record-file.js'
 
 /** How many ids of undated records a warning names. */
@@ -16,6 +17,13 @@ export const UNTIMED_SAMPLE = 5
 export const MAX_CHAIN_RESTARTS = 5
 /** Graph may name a later retention edge while the run goes on (it moves daily); follow it this often. */
 const MAX_RETENTION_MOVES = 3
+
+/**
+ * Empty pages that still carry a nextLink, in a row, before a chain is taken to
+ * be looping. Graph documents short and empty pages mid-chain, never how many;
+ * a hundred empty pages in a row is 20 throttle windows of nothing.
+ */
+export const MAX_EMPTY_PAGES = 100
 
 export interface ChainSettings {
   spec: LogTypeSpec
@@ -97,6 +105,8 @@ export class Chain {
   kept = 0
   restarts = 0
   done = false
+  /** Read to its end (startMs), not stopped, failed or cancelled on the way. */
+  finished = false
   readonly drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   /** Ids of the first few records without a parseable time field, for the warning about them. */
   readonly untimedIds: string[] = []
@@ -162,6 +172,22 @@ export class Chain {
     return range
   }
 
+  /**
+   * The part of [startMs, endMs) whose records are all written: everything when
+   * the chain finished; else, while the order holds, from the end of the oldest
+   * second written (records come newest first, in no known order within one
+   * second) to endMs.
+   */
+  completeRange(): { startMs: number; endMs: number } | undefined {
+    if (this.finished) return { startMs: this.startMs, endMs: this.endMs }
+    // Without the order (see noteOrder), a record of any time may still come: nothing is complete.
+    if (!this.orderTrusted) return undefined
+    const from = Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
+    return from < this.endMs
+      ? { startMs: Math.max(from, this.startMs), endMs: this.endMs }
+      : undefined
+  }
+
   /** Time this chain has read through (for the log type's average density). */
   coveredMs(): number {
     return this.done ? this.endMs - this.startMs : this.endMs - this.positionMs
@@ -190,8 +216,14 @@ export class Chain {
 
   async run(signal: AbortSignal): Promise<void> {
     const out = createWriteStream(this.tmpPath, { flags: 'a' })
+    // Write errors reach writeRecords through its callback; without a listener they would crash the process.
+    out.on('error', () => undefined)
     try {
       await this.readAll(out, signal)
+      this.finished = true
+    } catch (error) {
+      // A failed write of the temp file must name it (Node's write errors do not).
+      throw withPath(error, this.tmpPath)
     } finally {
       this.done = true
       this.arena.release()
@@ -206,6 +238,9 @@ export class Chain {
     let url = this.queryUrl(this.endMs)
     this.firstUrl = url
     let firstPage = true
+    // Links this chain (since its last fresh query) has followed: one seen again is a loop.
+    let followed = new Set<string>()
+    let emptyPages = 0
     for (;;) {
       let page
       try {
@@ -229,6 +264,8 @@ export class Chain {
           this.startMs = edge
           url = this.queryUrl(until)
           firstPage = true
+          followed = new Set()
+          emptyPages = 0
           continue
         }
         if (
@@ -246,6 +283,8 @@ export class Chain {
           skip = this.orderTrusted ? new Set(this.tailIds) : new Set()
           url = this.queryUrl(until)
           firstPage = true
+          followed = new Set()
+          emptyPages = 0
           this.settings.logger.info(
             `${spec.name}: ${error.message}; restarting this part of the window with a fresh query ` +
               `(${new Date(this.startMs).toISOString()} to ${new Date(until).toISOString()}).`
@@ -275,9 +314,31 @@ export class Chain {
         skip = new Set()
         url = this.queryUrl(this.endMs)
         firstPage = true
+        followed = new Set()
+        emptyPages = 0
         continue
       }
       if (!page.nextLink || (reachedStart && this.orderTrusted)) return
+      emptyPages = page.records.length === 0 ? emptyPages + 1 : 0
+      if (emptyPages > MAX_EMPTY_PAGES) {
+        throw new GraphRequestError(
+          `${spec.title}: Graph sent ${emptyPages} empty pages in a row, each with a nextLink; ` +
+            'stopped following them (the chain looks endless). Re-run; if it repeats, narrow the window.',
+          'fatal',
+          undefined,
+          'loop'
+        )
+      }
+      if (followed.has(page.nextLink)) {
+        throw new GraphRequestError(
+          `${spec.title}: Graph sent a nextLink this query had already followed; stopped ` +
+            'following it (the chain would loop forever). Re-run; if it repeats, narrow the window.',
+          'fatal',
+          undefined,
+          'loop'
+        )
+      }
+      followed.add(page.nextLink)
       url = page.nextLink
     }
   }

@@ -2,6 +2,7 @@ import type { IdSet } from '../graph/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
 import type { RecordWriter } from '../output/record-writer.js'
+import { contains, type Range } from './ranges.js'
 import { readRecords } from './record-file.js'
 
 export interface MergeOptions {
@@ -13,6 +14,10 @@ export interface MergeOptions {
   previousEndMs?: number
   /** Remember ids of records at or after this time, for the next run's overlap. */
   rememberFromMs?: number
+  /** Keep only records in these ranges (a stopped log type delivers exactly its complete ranges). */
+  onlyRanges?: Range[]
+  /** Ranges an earlier run left missing: a record there is no late arrival. */
+  lateExcept?: Range[]
   observe(record: GraphRecord): void
 }
 
@@ -43,27 +48,30 @@ export async function mergeChainFiles(
     lateRecords: 0,
     rememberedIds: []
   }
-  const { timeField, alreadyExported, previousEndMs, rememberFromMs } = options
+  const { timeField, alreadyExported, previousEndMs, rememberFromMs, onlyRanges } = options
   for (const path of paths) {
     for await (const lines of readRecords(path)) {
       for (const line of lines) {
         const record = JSON.parse(line) as GraphRecord
         const id = typeof record.id === 'string' ? record.id : undefined
+        const t = timeField ? recordTimeMs(record, timeField) : Number.NaN
+        if (onlyRanges && timeField && !contains(onlyRanges, t)) continue
         if (id !== undefined && !ids.add(id)) {
           result.duplicates++
           continue
         }
+        // Ids in the trailing overlap are remembered whichever run exported them: a
+        // run closer to this one than the overlap must not export them again.
+        const remember = id !== undefined && rememberFromMs !== undefined && t >= rememberFromMs
         if (id !== undefined && alreadyExported?.has(id)) {
           result.previouslyExported++
+          if (remember) result.rememberedIds.push(id)
           continue
         }
-        if (timeField && (previousEndMs !== undefined || rememberFromMs !== undefined)) {
-          const t = recordTimeMs(record, timeField)
-          if (previousEndMs !== undefined && t < previousEndMs) result.lateRecords++
-          if (id !== undefined && rememberFromMs !== undefined && t >= rememberFromMs) {
-            result.rememberedIds.push(id)
-          }
+        if (timeField && previousEndMs !== undefined && t < previousEndMs) {
+          if (!options.lateExcept || !contains(options.lateExcept, t)) result.lateRecords++
         }
+        if (remember) result.rememberedIds.push(id)
         await writer.write(record, line)
         options.observe(record)
         result.rows++

@@ -28,8 +28,9 @@ export async function writeRecords(
   for (const record of records) {
     if (record.multiline) {
       flush()
-      const json = JSON.parse(arena.buffer.toString('utf8', record.start, record.end)) as unknown
-      segments.push(Buffer.from(JSON.stringify(json) + '\n', 'utf8'))
+      segments.push(
+        Buffer.from(compact(arena.buffer.toString('utf8', record.start, record.end)) + '\n', 'utf8')
+      )
     } else if (runStart >= 0 && record.start === runEnd) {
       runEnd = record.end + 1
     } else {
@@ -87,5 +88,20 @@ export async function* readRecords(path: string): AsyncGenerator<string[]> {
     if (carry.length > 0) throw new Error(`${path}: the last record is cut short`)
   } finally {
     await file.close()
+  }
+}
+
+/**
+ * One line for a record that spans several. JSON strings cannot hold raw line
+ * breaks, so every one is whitespace between tokens; JSON.stringify's compact
+ * form is used when it can be had (it recurses, and throws on records nested
+ * thousands deep).
+ */
+function compact(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text))
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return text.replace(/[\r\n]+/g, ' ')
   }
 }

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { errorMessage } from '../errors.js'
+import { errorMessage, UserError } from '../errors.js'
 import { safeLogText } from '../log-text.js'
 import type { Clock } from '../graph/clock.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
@@ -19,11 +18,13 @@ import { buildFilter } from '../graph/query.js'
 import { LOG_TYPE_SPECS, type LogTypeSpec } from '../log-types.js'
 import type { Logger } from '../logger.js'
 import { columnsFor, type GraphRecord } from '../output/columns.js'
-import { openRecordWriter, type WrittenFile } from '../output/record-writer.js'
-import type { LogTypeName, Settings } from '../settings.js'
+import { openRecordWriter, type RecordWriter, type WrittenFile } from '../output/record-writer.js'
+import { describeWriteError, isWriteError } from '../output/write-errors.js'
+import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import { Chain, UNTIMED_SAMPLE, type ChainDrops } from './chain.js'
 import { mergeChainFiles } from './merge.js'
+import { normalise, subtract, type Range } from './ranges.js'
 import { runScheduler, type Job } from './scheduler.js'
 
 /** Graph's documented throttle window for these reports. */
@@ -36,6 +37,14 @@ export interface ExportBoundary {
   /** Sees every record written, in file order (for the summary's findings). */
   observe?: (logType: LogTypeName, record: GraphRecord) => void
   random?: () => number
+  /**
+   * Aborts when the run must stop (cancel, time budget): no new request starts,
+   * every log type writes what its complete time ranges hold and says which
+   * ranges those are.
+   */
+  stop?: AbortSignal
+  /** Where chains' temp files go (RUNNER_TEMP on a runner; never the system temp). Default: output-dir. */
+  tempDir?: string
 }
 
 export interface ExportTuning {
@@ -55,7 +64,8 @@ export const DEFAULT_TUNING: ExportTuning = {
   progressIntervalMs: 30_000
 }
 
-export type LogTypeStatus = 'ok' | 'failed'
+/** 'stopped': the run was cancelled or ran out of time before this log type was complete. */
+export type LogTypeStatus = 'ok' | 'failed' | 'stopped'
 
 export interface LogTypeResult {
   logType: LogTypeName
@@ -66,6 +76,14 @@ export interface LogTypeResult {
   request: { url: string; filter: string }
   /** The window this log type was read over (incremental runs choose it per log type). */
   window?: { start: Date; end: Date }
+  /** Time ranges this run had to read (the window, plus what earlier runs left missing). */
+  targetRanges?: Range[]
+  /** The ranges whose every record is in the files; the files hold nothing else. */
+  completeRanges?: Range[]
+  /** targetRanges minus completeRanges: what a later run must still read. */
+  missingRanges?: Range[]
+  /** The files could not be written (disk full, permissions): nothing of this run may count as delivered. */
+  writeFailed?: boolean
   rows: number
   duplicatesDropped: number
   drops: ChainDrops
@@ -123,10 +141,17 @@ export async function runExport(
     clock: boundary.clock
   })
   await mkdir(settings.outputDir, { recursive: true })
-  const tmp = await mkdtemp(join(tmpdir(), 'entra-log-export-'))
+  const tempRoot = boundary.tempDir ?? settings.outputDir
+  await mkdir(tempRoot, { recursive: true })
+  const tmp = await mkdtemp(join(tempRoot, 'entra-log-export-tmp-'))
   const results = new Map<LogTypeName, LogTypeResult>()
+  const jobs: ExportJob[] = []
+  // A stop aborts every log type's chains; their in-flight requests end at once.
+  const onStop = (): void => {
+    for (const job of jobs) job.abort.abort(boundary.stop?.reason)
+  }
+  boundary.stop?.addEventListener('abort', onStop, { once: true })
   try {
-    const jobs: Job[] = []
     // Start with the window cut in equal slices, enough to fill max-concurrency across the
     // windowed log types: no request slot idles while first pages are awaited. Splitting
     // then follows the real density.
@@ -142,9 +167,10 @@ export async function runExport(
         await createJob(spec, settings, boundary, tuning, pacer, tmp, plans[name], slicesPerJob)
       )
     }
+    if (boundary.stop?.aborted) onStop()
     // Big tenants take hours: say how far each log type has got, now and then.
     const progress = setInterval(
-      () => reportProgress(jobs as ExportJob[], results, boundary),
+      () => reportProgress(jobs, results, boundary),
       tuning.progressIntervalMs
     )
     progress.unref()
@@ -155,12 +181,19 @@ export async function runExport(
         // Each half of a split should still fill a page, or the split only adds a short page.
         minSplitRecords: 2 * settings.pageSize,
         minShareRecords: settings.pageSize,
-        onJobDone: job => finishJob(job as ExportJob, settings, boundary, results)
+        // A failure while writing one log type is that log type's failure, never the run's.
+        onJobDone: job =>
+          finishJob(job as ExportJob, settings, boundary, results).catch((error: unknown) => {
+            const failed = failedResult(job as ExportJob, settings, boundary, error)
+            results.set(failed.logType, failed)
+            boundary.logger.warning(`${failed.title}: ${failed.error}`)
+          })
       })
     } finally {
       clearInterval(progress)
     }
   } finally {
+    boundary.stop?.removeEventListener('abort', onStop)
     await rm(tmp, { recursive: true, force: true })
   }
   return {
@@ -172,8 +205,10 @@ export async function runExport(
 
 interface ExportJob extends Job {
   spec: LogTypeSpec
-  /** The whole window this log type reads. */
+  /** The hull of what this log type reads (records outside it are never kept). */
   range?: { startMs: number; endMs: number }
+  /** What it reads: its window, plus ranges an earlier run left missing. */
+  targets?: Range[]
   plan?: LogTypePlan
   chains: Chain[]
   counters: FetchCounters
@@ -195,7 +230,17 @@ async function createJob(
   const dir = join(tmp, spec.name)
   await mkdir(dir)
   const counters = newCounters()
-  const window = spec.timeField ? (plan?.window ?? settings.window) : undefined
+  const own = spec.timeField ? (plan?.window ?? settings.window) : undefined
+  // Ranges an earlier (stopped) run could not read are read again, each as a slice of its own.
+  const pending = own ? subtract(plan?.pending ?? [], [rangeOf(own)]) : []
+  const targets = own ? normalise([rangeOf(own), ...pending]) : undefined
+  const window: TimeWindow | undefined =
+    own && targets
+      ? {
+          start: new Date(Math.min(...targets.map(r => r.startMs))),
+          end: new Date(Math.max(...targets.map(r => r.endMs)))
+        }
+      : undefined
   const job: ExportJob = {
     name: spec.name,
     spec,
@@ -205,7 +250,13 @@ async function createJob(
     startedAt: boundary.clock.now(),
     abort: new AbortController(),
     range: window ? { startMs: window.start.getTime(), endMs: window.end.getTime() } : undefined,
-    ranges: window ? initialSlices(window, slicesPerJob, tuning.minSplitMs) : undefined,
+    targets,
+    ranges: own
+      ? [
+          ...initialSlices(own, slicesPerJob, tuning.minSplitMs),
+          ...pending.sort((a, b) => b.startMs - a.startMs)
+        ]
+      : undefined,
     createChain(range, onProgress) {
       const chain = new Chain(
         {
@@ -258,11 +309,19 @@ async function finishJob(
   results: Map<LogTypeName, LogTypeResult>
 ): Promise<void> {
   const { spec } = job
-  const failed = job.error !== undefined
+  const stopped = job.error !== undefined && boundary.stop?.aborted === true && !isOwnFailure(job)
+  const failed = job.error !== undefined && !stopped
+  const complete = job.error === undefined
+  // What is safe to deliver: every record of these ranges, and nothing outside them.
+  const completeRanges = job.targets
+    ? complete
+      ? job.targets
+      : normalise(job.chains.flatMap(chain => chain.completeRange() ?? []))
+    : undefined
   const writer = await openRecordWriter({
     dir: settings.outputDir,
     // A partial export must never pass for a complete one.
-    baseName: failed ? `${spec.name}.incomplete` : spec.name,
+    baseName: complete ? spec.name : `${spec.name}.incomplete`,
     logType: spec.name,
     columns: columnsFor(spec.name, settings.columns),
     csv: settings.formats.csv,
@@ -271,22 +330,7 @@ async function finishJob(
     maxRowsPerFile: settings.maxRowsPerFile,
     bom: settings.csvBom
   })
-  // Newest range first: the files read newest to oldest, like Graph itself.
-  const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
-  const { plan } = job
-  const merged = await mergeChainFiles(
-    ordered.map(chain => chain.tmpPath),
-    new IdSet(),
-    writer,
-    {
-      timeField: spec.timeField,
-      alreadyExported: plan?.alreadyExported,
-      previousEndMs: plan?.previousEnd?.getTime(),
-      rememberFromMs: plan?.rememberFrom,
-      observe: record => boundary.observe?.(spec.name, record)
-    }
-  )
-  const written = await writer.close()
+  const { merged, written } = await writeMerged(job, writer, boundary, completeRanges, complete)
   const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   for (const chain of job.chains) {
     drops.outOfWindow += chain.drops.outOfWindow
@@ -296,16 +340,26 @@ async function finishJob(
   const first = job.chains[0]
   const range = job.range
   const retentionGap = retentionGapOf(job)
+  const { plan } = job
+  const status: LogTypeStatus = complete ? 'ok' : failed ? 'failed' : 'stopped'
+  const missingRanges = job.targets && completeRanges && subtract(job.targets, completeRanges)
   results.set(spec.name, {
     logType: spec.name,
     title: spec.title,
-    status: failed ? 'failed' : 'ok',
-    error: failed ? describeFailure(job.error) : undefined,
+    status,
+    error: failed
+      ? describeFailure(job.error)
+      : stopped
+        ? `stopped (${stopReason(boundary.stop?.reason)}) before it was complete`
+        : undefined,
     request: {
       url: first?.firstUrl ?? '',
       filter: buildFilter(spec, range, settings.filter)
     },
     window: range ? { start: new Date(range.startMs), end: new Date(range.endMs) } : undefined,
+    targetRanges: job.targets,
+    completeRanges,
+    missingRanges,
     rows: merged.rows,
     duplicatesDropped: merged.duplicates,
     drops,
@@ -334,7 +388,88 @@ async function finishJob(
   }
   if (drops.untimed > 0) boundary.logger.warning(untimedWarning(spec, drops.untimed, job.chains))
   if (failed) boundary.logger.warning(`${spec.title}: ${describeFailure(job.error)}`)
+  else if (stopped)
+    boundary.logger.info(`${spec.title}: stopped; ${merged.rows} records of complete time ranges.`)
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
+}
+
+/** Merge the chains' temp files into the writer; on any failure the writer's files end up as `.incomplete`. */
+async function writeMerged(
+  job: ExportJob,
+  writer: RecordWriter,
+  boundary: ExportBoundary,
+  completeRanges: Range[] | undefined,
+  complete: boolean
+): Promise<{
+  merged: Awaited<ReturnType<typeof mergeChainFiles>>
+  written: Awaited<ReturnType<RecordWriter['close']>>
+}> {
+  const { spec, plan } = job
+  try {
+    // Newest range first: the files read newest to oldest, like Graph itself.
+    const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
+    const merged = await mergeChainFiles(
+      ordered.map(chain => chain.tmpPath),
+      new IdSet(),
+      writer,
+      {
+        timeField: spec.timeField,
+        alreadyExported: plan?.alreadyExported,
+        previousEndMs: plan?.previousEnd?.getTime(),
+        rememberFromMs: plan?.rememberFrom,
+        onlyRanges: complete ? undefined : completeRanges,
+        lateExcept: plan?.pending,
+        observe: record => boundary.observe?.(spec.name, record)
+      }
+    )
+    return { merged, written: await writer.close() }
+  } catch (error) {
+    // Every writer is closed on error, its partial files renamed `.incomplete`.
+    await writer.abort().catch(() => undefined)
+    throw error
+  }
+}
+
+/** The job ended by a failure of its own, not by the run's stop. */
+function isOwnFailure(job: ExportJob): boolean {
+  const error = job.error
+  if (error instanceof GraphRequestError) return true
+  return !(
+    error === job.abort.signal.reason ||
+    (error instanceof Error && error.name === 'AbortError')
+  )
+}
+
+function stopReason(reason: unknown): string {
+  return reason === 'time-budget' ? 'the time budget ran out' : 'the run was cancelled'
+}
+
+function rangeOf(window: TimeWindow): Range {
+  return { startMs: window.start.getTime(), endMs: window.end.getTime() }
+}
+
+/** A log type whose files could not be finished: say why, in words, and deliver nothing of it. */
+function failedResult(
+  job: ExportJob,
+  settings: Settings,
+  boundary: ExportBoundary,
+  error: unknown
+): LogTypeResult {
+  const base = unavailable(job.spec, settings)
+  return {
+    ...base,
+    error: isWriteError(error)
+      ? describeWriteError(error)
+      : `could not write its files: ${errorMessage(error)}`,
+    request: { url: job.chains[0]?.firstUrl ?? '', filter: '' },
+    targetRanges: job.targets,
+    completeRanges: job.targets ? [] : undefined,
+    missingRanges: job.targets,
+    counters: job.counters,
+    chains: job.chains.length,
+    durationMs: boundary.clock.now() - job.startedAt,
+    writeFailed: isWriteError(error)
+  }
 }
 
 /** [start, end) cut into up to `count` equal slices on whole seconds, none shorter than minMs. */
@@ -418,7 +553,8 @@ function untimedWarning(spec: LogTypeSpec, count: number, chains: Chain[]): stri
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof GraphRequestError) return error.message
+  if (error instanceof GraphRequestError || error instanceof UserError) return error.message
+  if (isWriteError(error)) return describeWriteError(error)
   return errorMessage(error)
 }
 

@@ -30,6 +30,18 @@ export class GraphRequestError extends Error {
   readonly retentionEdgeMs?: number
 }
 
+/**
+ * The credential could not produce a token for a Graph request. It has already
+ * retried what can pass (auth/bounded-credential.ts), so the log type fails at
+ * once with the credential's explanation instead of being retried for minutes.
+ */
+export class TokenRequestError extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason), { cause: reason })
+    this.name = 'TokenRequestError'
+  }
+}
+
 export interface GraphErrorBody {
   code?: string
   message?: string

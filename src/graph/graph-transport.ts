@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity'
 import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
 import { safeLogText } from '../log-text.js'
-import { GraphRequestError } from './graph-errors.js'
+import { GraphRequestError, TokenRequestError } from './graph-errors.js'
 
 /**
  * One HTTP exchange with Graph, body not yet read: the caller streams it (a page
@@ -34,8 +34,15 @@ export interface TransportOptions {
  * kind itself and accounts for each in the manifest.
  */
 export function createGraphTransport(options: TransportOptions): GraphTransport {
+  // A token failure is told apart from a network failure of the page itself.
+  const credential: TokenCredential = {
+    getToken: (scopes, getOptions) =>
+      options.credential.getToken(scopes, getOptions).catch((error: unknown) => {
+        throw new TokenRequestError(error)
+      })
+  }
   const auth = new AuthenticationHandler(
-    new TokenCredentialAuthenticationProvider(options.credential, { scopes: [options.scope] })
+    new TokenCredentialAuthenticationProvider(credential, { scopes: [options.scope] })
   )
   auth.setNext(new HTTPMessageHandler())
   // Custom and national endpoints the SDK does not list must be named explicitly

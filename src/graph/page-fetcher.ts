@@ -9,7 +9,8 @@ import {
   GraphRequestError,
   isBrokenSkipToken,
   parseErrorBody,
-  type GraphErrorBody
+  type GraphErrorBody,
+  TokenRequestError
 } from './graph-errors.js'
 import { isRetentionEdge, parseRetentionEdge, RETENTION_NOTE } from './retention-edge.js'
 import type { GraphTransport, PageResponse } from './graph-transport.js'
@@ -27,16 +28,28 @@ export interface RetryPolicy {
   maxElapsedMs: number
   /** One request, body included. Sign-in queries on big tenants take many seconds; the SDK's 300 s is the usual ceiling. */
   requestTimeoutMs: number
+  /** From sending the request to the response headers, connecting included. */
+  headersTimeoutMs: number
+  /** Longest pause in the body once it has started: a stalled transfer is a failed attempt. */
+  bodyStallTimeoutMs: number
   baseBackoffMs: number
   maxBackoffMs: number
   /** A licensed tenant sometimes gets the "no premium licence" 403 transiently: retry it this often. */
   licenceRetries: number
 }
 
+/**
+ * The budgets (README, "Timeouts and budgets"): a page gets at most 10 attempts
+ * and 10 minutes, waits included; each attempt at most 120 s to headers, 60 s
+ * without body progress and 300 s in all. A timed-out attempt counts as a
+ * 'timeout' fault and is retried like a reset.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 10,
-  maxElapsedMs: 15 * 60_000,
+  maxElapsedMs: 10 * 60_000,
   requestTimeoutMs: 300_000,
+  headersTimeoutMs: 120_000,
+  bodyStallTimeoutMs: 60_000,
   baseBackoffMs: 1_000,
   maxBackoffMs: 60_000,
   licenceRetries: 2
@@ -122,21 +135,55 @@ export async function fetchPage(
   const { clock, policy, counters } = ctx
   const startedAt = clock.now()
   let licenceRetries = 0
+  const giveUp = (attempts: number, last: Failure): GraphRequestError =>
+    new GraphRequestError(
+      `${ctx.spec.title}: giving up on a page after ${attempts} attempts over ` +
+        `${Math.round((clock.now() - startedAt) / 1000)} s; last error: ${last.error.message}`,
+      firstPage ? 'fatal' : 'chain-broken',
+      last.status,
+      last.kind,
+      { cause: last.error }
+    )
+  let last: Failure | undefined
   for (let attempt = 0; ; attempt++) {
-    const release = await ctx.pacer.acquire(signal)
+    // The page's time budget also bounds the wait for a request slot and the attempt itself.
+    const remaining = Math.max(1, policy.maxElapsedMs - (clock.now() - startedAt))
+    const deadline = new Watchdog(remaining, "the page's time budget ran out")
+    let release: () => void
+    try {
+      release = await ctx.pacer.acquire(AbortSignal.any([signal, deadline.signal]))
+    } catch (error) {
+      deadline.stop()
+      if (signal.aborted || !last) throw error
+      throw giveUp(attempt, last)
+    }
     counters.requests++
     let outcome: Outcome
+    const watchdog = new RequestWatchdog(policy, remaining)
     try {
-      const response = await ctx.transport.get(
-        url,
-        AbortSignal.any([signal, AbortSignal.timeout(policy.requestTimeoutMs)])
-      )
+      const response = await ctx.transport.get(url, AbortSignal.any([signal, watchdog.signal]))
+      watchdog.headersArrived()
       // The body is read inside the pacer slot: its transfer is part of the request.
-      outcome = await classify(ctx, response, signal, arena)
+      outcome = await classify(ctx, response, signal, arena, watchdog)
     } catch (error) {
       if (signal.aborted) throw error
-      outcome = classifyThrown(error)
+      if (error instanceof GraphRequestError) throw error
+      if (error instanceof TokenRequestError) {
+        // The credential already retried what can pass; more attempts only delay the explanation.
+        throw new GraphRequestError(
+          `${ctx.spec.title}: could not get an access token: ${error.message}`,
+          'fatal',
+          undefined,
+          'auth',
+          { cause: error.reason }
+        )
+      }
+      outcome = watchdog.fired
+        ? retryable('timeout', undefined, watchdog.reason, error)
+        : classifyThrown(error)
     } finally {
+      watchdog.stop()
+      deadline.stop()
       release()
     }
 
@@ -153,6 +200,7 @@ export async function fetchPage(
       outcome = { ...outcome, retry: licenceRetries++ < policy.licenceRetries }
     }
     if (!outcome.retry) throw outcome.error
+    last = outcome
 
     const delay =
       outcome.retryAfterMs ??
@@ -163,14 +211,7 @@ export async function fetchPage(
       })
     const elapsed = clock.now() - startedAt
     if (attempt + 1 >= policy.maxAttempts || elapsed + delay > policy.maxElapsedMs) {
-      throw new GraphRequestError(
-        `${ctx.spec.title}: giving up on a page after ${attempt + 1} attempts over ` +
-          `${Math.round(elapsed / 1000)} s; last error: ${outcome.error.message}`,
-        firstPage ? 'fatal' : 'chain-broken',
-        outcome.status,
-        outcome.kind,
-        { cause: outcome.error }
-      )
+      throw giveUp(attempt + 1, outcome)
     }
     counters.retries++
     if (outcome.kind) counters.faults[outcome.kind] = (counters.faults[outcome.kind] ?? 0) + 1
@@ -186,14 +227,18 @@ async function classify(
   ctx: FetchContext,
   response: PageResponse,
   signal: AbortSignal,
-  arena: ByteArena
+  arena: ByteArena,
+  watchdog?: RequestWatchdog
 ): Promise<Outcome> {
   const { status } = response
   if (status >= 200 && status < 300) {
     let parts: PageParts
     try {
       const splitter = new PageSplitter(arena)
-      for await (const chunk of response.body ?? []) splitter.push(chunk)
+      for await (const chunk of response.body ?? []) {
+        watchdog?.progress()
+        splitter.push(chunk)
+      }
       parts = splitter.end()
     } catch (error) {
       if (!(error instanceof MalformedPageError) || signal.aborted) throw error
@@ -347,4 +392,85 @@ function retryable(
   cause?: unknown
 ): Failure {
   return { ok: false, retry: true, kind, status, error: new Error(message, { cause }) }
+}
+
+/** Aborts its signal after `ms` (real time), with a TimeoutError saying why. */
+class Watchdog {
+  private readonly controller = new AbortController()
+  private timer: NodeJS.Timeout | undefined
+  reason = ''
+
+  constructor(ms: number, reason: string) {
+    this.arm(ms, reason)
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  get fired(): boolean {
+    return this.controller.signal.aborted
+  }
+
+  arm(ms: number, reason: string): void {
+    clearTimeout(this.timer)
+    if (this.fired) return
+    this.timer = setTimeout(() => {
+      this.reason = reason
+      this.controller.abort(new DOMException(reason, 'TimeoutError'))
+    }, ms)
+  }
+
+  stop(): void {
+    clearTimeout(this.timer)
+  }
+}
+
+/**
+ * One attempt's timeouts: headers within `headersTimeoutMs` (connecting
+ * included), then no pause in the body longer than `bodyStallTimeoutMs`, and
+ * the whole exchange within `requestTimeoutMs` and what is left of the page's
+ * budget. A slow page that keeps sending is not cut; a stalled one is.
+ */
+class RequestWatchdog {
+  private readonly phase: Watchdog
+  private readonly overall: Watchdog
+  readonly signal: AbortSignal
+
+  constructor(
+    private readonly policy: RetryPolicy,
+    remainingMs: number
+  ) {
+    this.phase = new Watchdog(
+      policy.headersTimeoutMs,
+      `no response within ${policy.headersTimeoutMs / 1000} s`
+    )
+    const total = Math.min(policy.requestTimeoutMs, remainingMs)
+    this.overall = new Watchdog(total, `request took longer than ${Math.round(total / 1000)} s`)
+    this.signal = AbortSignal.any([this.phase.signal, this.overall.signal])
+  }
+
+  get fired(): boolean {
+    return this.phase.fired || this.overall.fired
+  }
+
+  get reason(): string {
+    return this.overall.fired ? this.overall.reason : this.phase.reason
+  }
+
+  headersArrived(): void {
+    this.progress()
+  }
+
+  progress(): void {
+    this.phase.arm(
+      this.policy.bodyStallTimeoutMs,
+      `the response body stalled for ${this.policy.bodyStallTimeoutMs / 1000} s`
+    )
+  }
+
+  stop(): void {
+    this.phase.stop()
+    this.overall.stop()
+  }
 }

@@ -16,7 +16,13 @@ import {
   type ColumnSet,
   type Settings
 } from '../settings.js'
-import { formatInstant, parseDuration, resolveWindow, retentionWarnings } from '../window.js'
+import {
+  formatInstant,
+  isAbsoluteInstant,
+  parseDuration,
+  resolveWindow,
+  retentionWarnings
+} from '../window.js'
 import {
   GUID_RE,
   maskCertificate,
@@ -132,6 +138,13 @@ export function readSettings(context: InputContext): { settings: Settings; warni
   const artifactName = readArtifactName()
   const outputDir = resolveOutputDir(readString(Inputs.OutputDir), artifactName, env)
   checkOutputDirIsFree(outputDir, logTypes)
+  const budgetText = readString(Inputs.TimeBudget)
+  const timeBudgetMs = budgetText === '' ? undefined : parseDuration(budgetText, Inputs.TimeBudget)
+  if (timeBudgetMs === 0) {
+    throw new UserError(
+      `Input '${Inputs.TimeBudget}' must be a positive duration such as 5h30m, or empty for none; got '${budgetText}'.`
+    )
+  }
 
   const settings: Settings = {
     tenantId,
@@ -145,6 +158,7 @@ export function readSettings(context: InputContext): { settings: Settings; warni
     graphEndpoint,
     logTypes,
     window: resolved.window,
+    sinceIsAbsolute: isAbsoluteInstant(readString(Inputs.Since)),
     align,
     filter: readFilter(),
     formats: readFormats(),
@@ -164,7 +178,8 @@ export function readSettings(context: InputContext): { settings: Settings; warni
     csvBom: readBoolean(Inputs.CsvBom),
     incremental: readBoolean(Inputs.Incremental),
     stateKey,
-    overlapMs
+    overlapMs,
+    timeBudgetMs
   }
   return { settings, warnings }
 }
@@ -204,7 +219,11 @@ export function describeSettings(settings: Settings): string {
     ['csv-bom', settings.csvBom],
     ['incremental', settings.incremental],
     ['state-key', settings.stateKey || '(derived)'],
-    ['overlap', `${settings.overlapMs / 1000}s`]
+    ['overlap', `${settings.overlapMs / 1000}s`],
+    [
+      'time-budget',
+      settings.timeBudgetMs === undefined ? '(none)' : `${settings.timeBudgetMs / 1000}s`
+    ]
   ]
   return lines
     .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)

@@ -9,6 +9,7 @@ import * as path from 'node:path'
 import { Inputs } from '../constants.js'
 import { UserError } from '../errors.js'
 import { safeLogText } from '../log-text.js'
+import { CHECKSUMS_FILE } from '../output/checksums.js'
 import { MANIFEST_FILE } from '../output/manifest.js'
 import type { LogTypeName } from '../settings.js'
 
@@ -59,11 +60,14 @@ export function checkOutputDirIsFree(dir: string, logTypes: readonly LogTypeName
   } catch {
     return // not there yet: created when the first file is written
   }
-  // record-writer.ts names: <log type>[.incomplete][.<part>].csv|.jsonl; manifest.ts: manifest.json.
+  // record-writer.ts names: <log type>[.incomplete][.<part>].csv|.jsonl; manifest.ts: manifest.json;
+  // checksums.ts: SHA256SUMS. Each is first written under a `.partial` name, which counts too.
   const ours = new RegExp(
-    `^(?:${logTypes.join('|')})(?:\\.incomplete)?(?:\\.\\d+)?\\.(?:csv|jsonl)$`
+    `^(?:${logTypes.join('|')})(?:\\.incomplete)?(?:\\.\\d+)?\\.(?:csv|jsonl)(?:\\.partial)?$`
   )
-  const taken = entries.filter(name => name === MANIFEST_FILE || ours.test(name)).sort()
+  const fixed = new Set([MANIFEST_FILE, CHECKSUMS_FILE].flatMap(name => [name, `${name}.partial`]))
+  fixed.add(`.${CHECKSUMS_FILE}.partial`)
+  const taken = entries.filter(name => fixed.has(name) || ours.test(name)).sort()
   if (taken.length === 0) return
   const listed = taken.slice(0, 10).map(name => safeLogText(name))
   throw new UserError(

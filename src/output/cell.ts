@@ -3,6 +3,7 @@
  * that decides how nested values look in CSV, so exporters never print
  * `[object Object]` and spreadsheet users are protected from formula injection.
  */
+import { cellJson } from './bounded-json.js'
 
 export interface CellOptions {
   /** Prefix formula-like strings with `'` (OWASP CSV injection advice). */
@@ -65,7 +66,7 @@ export function toCell(value: unknown, options: CellOptions): { text: string; tr
         text = joinScalars(value)
         escapable = true
       } else {
-        text = JSON.stringify(value)
+        text = cellJson(value)
       }
       break
     default:

@@ -13,8 +13,9 @@
  * and the line starts with a backslash.
  */
 import { createHash } from 'node:crypto'
-import { readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
+import { createExclusive, publishExclusive } from './exclusive-open.js'
 
 export const CHECKSUMS_FILE = 'SHA256SUMS'
 
@@ -63,7 +64,13 @@ export async function writeChecksums(
 ): Promise<string> {
   const path = join(outputDir, CHECKSUMS_FILE)
   const partial = join(outputDir, `.${CHECKSUMS_FILE}.partial`)
-  await writeFile(partial, await renderChecksums(outputDir, entries))
-  await rename(partial, path)
+  const text = await renderChecksums(outputDir, entries)
+  const file = await createExclusive(partial)
+  try {
+    await file.writeFile(text)
+  } finally {
+    await file.close()
+  }
+  await publishExclusive(partial, path)
   return path
 }

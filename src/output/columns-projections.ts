@@ -3,6 +3,7 @@
  * JSON blobs nobody can read in a spreadsheet (audit initiator, target names,
  * modified properties).
  */
+import { cellJson } from './bounded-json.js'
 
 export type GraphRecord = Record<string, unknown>
 export type Getter = (record: GraphRecord) => unknown
@@ -117,6 +118,6 @@ function readable(value: unknown): string {
     // ', ' inside one property so '; ' still separates properties.
     return value.map(v => (v === null ? '' : String(v))).join(', ')
   }
-  if (typeof value === 'object') return JSON.stringify(value)
+  if (typeof value === 'object') return cellJson(value)
   return String(value)
 }

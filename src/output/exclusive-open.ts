@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { link, open, unlink, type FileHandle } from 'node:fs/promises'
 
 /**
  * Create a file that must not exist yet, for writing. O_EXCL fails on any
@@ -24,4 +24,24 @@ export async function createExclusive(path: string): Promise<FileHandle> {
     }
     throw error
   }
+}
+
+/**
+ * Give a finished file its final name without replacing anything there: a hard
+ * link fails with EEXIST where rename(2) would silently replace a file (or link)
+ * planted after the output directory was checked. Then the temporary name goes.
+ */
+export async function publishExclusive(partial: string, path: string): Promise<void> {
+  try {
+    await link(partial, path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new Error(
+        `${path} already exists (a file or a link); the action never writes over or through one.`,
+        { cause: error }
+      )
+    }
+    throw error
+  }
+  await unlink(partial)
 }

@@ -7,6 +7,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createExclusive } from './exclusive-open.js'
+import { withPath } from './write-errors.js'
 
 export interface FileDigest {
   path: string
@@ -101,9 +102,14 @@ class HashedFileSink extends Writable {
   private async writeBytes(bytes: Buffer): Promise<void> {
     this.hash.update(bytes)
     this.bytes += bytes.length
-    for (let offset = 0; offset < bytes.length;) {
-      const { bytesWritten } = await this.file!.write(bytes, offset, bytes.length - offset)
-      offset += bytesWritten
+    try {
+      for (let offset = 0; offset < bytes.length;) {
+        const { bytesWritten } = await this.file!.write(bytes, offset, bytes.length - offset)
+        offset += bytesWritten
+      }
+    } catch (error) {
+      // Node's write errors name no file; the message must (the name it will have when complete).
+      throw withPath(error, this.path.replace(/\.partial$/, ''))
     }
   }
 }

@@ -1,7 +1,10 @@
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { toIso } from '../export/ranges.js'
 import type { ExportResult } from '../export/run-export.js'
 import type { Settings } from '../settings.js'
-import { createExclusive } from './exclusive-open.js'
+import { createExclusive, publishExclusive } from './exclusive-open.js'
+import { withPath } from './write-errors.js'
 
 export const MANIFEST_FILE = 'manifest.json'
 
@@ -19,6 +22,8 @@ export function buildManifest(
     generatedAt: Date
     findings?: unknown
     incremental?: Record<string, unknown>
+    /** Why the run stopped early, if it did. */
+    stopped?: 'cancelled' | 'time-budget'
   }
 ): Record<string, unknown> {
   const relative = (path: string): string => path.slice(settings.outputDir.length + 1)
@@ -50,7 +55,8 @@ export function buildManifest(
       ...result.pacer
     },
     durationMs: result.durationMs,
-    status: result.logTypes.every(t => t.status === 'ok') ? 'ok' : 'failed',
+    // 'cancelled' / 'time-budget': stopped early; each log type's completeRanges say what is in the files.
+    status: extra.stopped ?? (result.logTypes.every(t => t.status === 'ok') ? 'ok' : 'failed'),
     logTypes: Object.fromEntries(
       result.logTypes.map(t => [
         t.logType,
@@ -60,6 +66,9 @@ export function buildManifest(
           error: t.error,
           // Everything Graph holds can still leave part of the window past retention.
           complete: t.status === 'ok' && !t.retentionGap,
+          // Every record of these ranges is in the files, and nothing else; missing ones are not.
+          completeRanges: t.completeRanges && toIso(t.completeRanges),
+          missingRanges: t.missingRanges && toIso(t.missingRanges),
           retentionGap: t.retentionGap
             ? {
                 start: t.retentionGap.start.toISOString(),
@@ -118,11 +127,19 @@ export async function writeManifest(
   manifest: Record<string, unknown>
 ): Promise<string> {
   const path = join(outputDir, MANIFEST_FILE)
-  const file = await createExclusive(path)
+  const partial = path + '.partial'
   try {
-    await file.writeFile(JSON.stringify(manifest, null, 2) + '\n')
-  } finally {
-    await file.close()
+    // Written whole under a temporary name first: a full disk never leaves half a manifest.
+    const file = await createExclusive(partial)
+    try {
+      await file.writeFile(JSON.stringify(manifest, null, 2) + '\n')
+    } finally {
+      await file.close()
+    }
+    await publishExclusive(partial, path)
+  } catch (error) {
+    await rm(partial, { force: true }).catch(() => undefined)
+    throw withPath(error, path)
   }
   return path
 }

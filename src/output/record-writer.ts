@@ -10,7 +10,15 @@ import { EXCEL_MAX_CELL, toCell, type CellOptions } from './cell.js'
 import { knownFields, type Column, type GraphRecord } from './columns.js'
 import { CsvFile } from './csv-writer.js'
 import type { FileDigest } from './file-hash.js'
+import { publishExclusive } from './exclusive-open.js'
 import { JsonlFile } from './jsonl-writer.js'
+import { isWriteError, withPath } from './write-errors.js'
+
+/**
+ * Files are written under this suffix and renamed to their final name only once
+ * complete: no file ever carries a final name without holding what it promises.
+ */
+export const PARTIAL_SUFFIX = '.partial'
 
 export interface RecordWriterOptions {
   dir: string
@@ -44,7 +52,13 @@ export interface RecordWriterResult {
 export interface RecordWriter {
   /** `json`: the record's text as received, written to JSONL unchanged (default: JSON.stringify). */
   write(record: GraphRecord, json?: string): Promise<void>
+  /** Renames every file to its final name once all are complete. */
   close(): Promise<RecordWriterResult>
+  /**
+   * After a failure: closes every file (ignoring further errors) and renames it
+   * to `<base>.incomplete.<ext>`. Returns the paths it left.
+   */
+  abort(): Promise<string[]>
 }
 
 export async function openRecordWriter(options: RecordWriterOptions): Promise<RecordWriter> {
@@ -76,6 +90,8 @@ class StreamingRecordWriter implements RecordWriter {
   private rows = 0
   private truncatedCells = 0
   private closed = false
+  /** Every file opened, by final path, written under `<final>.partial` until close(). */
+  private readonly opened: string[] = []
 
   constructor(private readonly options: RecordWriterOptions) {
     this.columns = [...options.columns]
@@ -84,11 +100,24 @@ class StreamingRecordWriter implements RecordWriter {
     this.known = knownFields(options.logType)
     // Opened up front so a log type with no records still leaves a CSV with its header.
     if (options.csv) this.csvPart = this.openCsvPart()
-    this.jsonl = options.jsonl ? new JsonlFile(this.path('jsonl')) : undefined
+    this.jsonl = options.jsonl ? new JsonlFile(this.partial('jsonl')) : undefined
   }
 
   async write(record: GraphRecord, json?: string): Promise<void> {
     if (this.closed) throw new Error('write() after close()')
+    try {
+      await this.writeOne(record, json)
+    } catch (error) {
+      if (isWriteError(error)) throw withPath(error, this.current())
+      // A record that cannot be turned into a row fails its log type, named, not the run.
+      throw new Error(
+        `record ${typeof record.id === 'string' ? record.id : '(without id)'} could not be written: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error }
+      )
+    }
+  }
+
+  private async writeOne(record: GraphRecord, json?: string): Promise<void> {
     this.noteUnknownFields(record)
     this.rows++
     if (this.csvPart) {
@@ -105,14 +134,50 @@ class StreamingRecordWriter implements RecordWriter {
     if (this.closed) throw new Error('close() called twice')
     this.closed = true
     const files = this.finished
-    if (this.csvPart) files.push(csvResult(await this.csvPart.close()))
-    if (this.jsonl) files.push({ ...digest(await this.jsonl.close()), format: 'jsonl' })
+    try {
+      if (this.csvPart) files.push(csvResult(await this.csvPart.close()))
+      if (this.jsonl) files.push({ ...digest(await this.jsonl.close()), format: 'jsonl' })
+    } catch (error) {
+      throw withPath(error, this.current())
+    }
+    for (const file of files) {
+      try {
+        await publishExclusive(file.path + PARTIAL_SUFFIX, file.path)
+      } catch (error) {
+        throw withPath(error, file.path)
+      }
+    }
     return {
       rows: this.rows,
       files,
       truncatedCells: this.truncatedCells,
       unknownFields: [...this.unknown].sort()
     }
+  }
+
+  async abort(): Promise<string[]> {
+    this.closed = true
+    await Promise.allSettled([this.csvPart?.close(), this.jsonl?.close()])
+    const left: string[] = []
+    const base = this.options.baseName.endsWith('.incomplete')
+      ? this.options.baseName
+      : `${this.options.baseName}.incomplete`
+    for (const path of this.opened) {
+      const name = path.slice(join(this.options.dir, this.options.baseName).length + 1)
+      const target = join(this.options.dir, `${base}.${name}`)
+      try {
+        await publishExclusive(path + PARTIAL_SUFFIX, target)
+        left.push(target)
+      } catch {
+        // Never created, or already gone: nothing under a final name either way.
+      }
+    }
+    return left
+  }
+
+  /** The file a failure most likely happened in, for the message. */
+  private current(): string {
+    return this.opened[this.opened.length - 1] ?? join(this.options.dir, this.options.baseName)
   }
 
   private toRow(record: GraphRecord): string[] {
@@ -138,16 +203,27 @@ class StreamingRecordWriter implements RecordWriter {
   private openCsvPart(): CsvFile {
     this.partNumber++
     const suffix = this.partNumber === 1 ? 'csv' : `${this.partNumber}.csv`
-    return new CsvFile(this.path(suffix), this.header, this.options.bom)
+    return new CsvFile(this.partial(suffix), this.header, this.options.bom)
   }
 
   private path(suffix: string): string {
     return join(this.options.dir, `${this.options.baseName}.${suffix}`)
   }
+
+  /** Registers the final path and returns the name it is written under until close(). */
+  private partial(suffix: string): string {
+    const path = this.path(suffix)
+    this.opened.push(path)
+    return path + PARTIAL_SUFFIX
+  }
 }
 
+/** The file's final name (it is written under `<final>.partial`). */
 function digest(file: FileDigest & { rows: number }): Omit<WrittenFile, 'format'> {
-  return { path: file.path, rows: file.rows, bytes: file.bytes, sha256: file.sha256 }
+  const path = file.path.endsWith(PARTIAL_SUFFIX)
+    ? file.path.slice(0, -PARTIAL_SUFFIX.length)
+    : file.path
+  return { path, rows: file.rows, bytes: file.bytes, sha256: file.sha256 }
 }
 
 function csvResult(file: FileDigest & { rows: number }): WrittenFile {

@@ -25,4 +25,6 @@ export function setOutputs(
   core.setOutput('window-end', settings.window.end.toISOString())
   core.setOutput('manifest', manifestPath)
   core.setOutput('checksums', checksumsPath)
+  // false when a log type failed or the run stopped (time budget, cancel) before the window was read.
+  core.setOutput('complete', String(result.logTypes.every(t => t.status === 'ok')))
 }

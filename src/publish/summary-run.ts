@@ -17,8 +17,9 @@ const ERROR_CHARS = 1500
 export function addHeader(budget: Budget, input: SummaryInput): void {
   const { settings, result } = input
   const failed = result?.logTypes.filter(t => t.status === 'failed') ?? []
-  const state =
-    input.fatal || !result
+  const state = input.stopped
+    ? `⏹ ${input.stopped}`
+    : input.fatal || !result
       ? '❌ failed'
       : failed.length === 0
         ? result.logTypes.some(t => t.retentionGap)
@@ -45,7 +46,23 @@ export function addHeader(budget: Budget, input: SummaryInput): void {
     const started = input.startedAt ? ` (started ${utc(input.startedAt)})` : ''
     lines.push(`- **Duration** ${duration(ms)}${started}`)
   }
-  lines.push(artifactLine(input), '')
+  lines.push(artifactLine(input))
+  if (input.stopped) {
+    lines.push(
+      `- **Stopped early** (${input.stopped}): the files hold exactly these complete time ranges`
+    )
+    for (const t of result?.logTypes ?? []) {
+      if (t.status === 'ok' || !t.completeRanges) continue
+      const list = (ranges: LogTypeResult['missingRanges']): string =>
+        ranges && ranges.length > 0
+          ? ranges.map(r => `${utc(new Date(r.startMs))} → ${utc(new Date(r.endMs))}`).join(', ')
+          : 'none'
+      lines.push(
+        `  - ${escapeInline(t.title)}: complete ${list(t.completeRanges)}; missing ${list(t.missingRanges)}`
+      )
+    }
+  }
+  lines.push('')
   budget.force(lines.join('\n'))
 }
 
@@ -212,13 +229,15 @@ function logTypeRow(t: LogTypeResult): string[] {
   const throttled = c.throttled > 0 ? `${count(c.throttled)} (${duration(c.throttledWaitMs)})` : '0'
   return [
     escapeInline(t.title),
-    t.status !== 'ok'
-      ? t.rows > 0
-        ? '⚠️ partial'
-        : '❌ failed'
-      : t.retentionGap
+    t.status === 'ok'
+      ? t.retentionGap
         ? '⚠️ gap (retention)'
-        : '✅ ok',
+        : '✅ ok'
+      : t.status === 'stopped'
+        ? '⏹ stopped'
+        : t.rows > 0
+          ? '⚠️ partial'
+          : '❌ failed',
     count(t.rows),
     shown.join('<br>') || '—',
     count(c.pages),

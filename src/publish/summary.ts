@@ -15,6 +15,8 @@ export interface SummaryInput {
   runId?: string
   /** A failure that stopped the run before or during the export. */
   fatal?: string
+  /** The run stopped early ('cancelled', 'stopped by its time budget'). */
+  stopped?: string
   /** What the records showed, from createFindings (absent when the export never ran). */
   findings?: Findings
   /** When the run started; the retention warning measures the window from here (default: window end). */

@@ -13,7 +13,8 @@ export interface CacheApi {
   restoreCache?: (
     paths: string[],
     primaryKey: string,
-    restoreKeys?: string[]
+    restoreKeys?: string[],
+    options?: { lookupOnly?: boolean }
   ) => Promise<string | undefined>
   saveCache?: (paths: string[], key: string) => Promise<number>
 }
@@ -73,15 +74,26 @@ export class CacheStateStore {
     return this.availability().available
   }
 
-  /** The newest saved state, undefined when there is none; throws when one exists but is unreadable. */
+  /**
+   * The newest saved state, undefined when there is none; throws when one
+   * exists but could not be restored or read. restoreCache logs and swallows
+   * service and download errors, returning undefined as for a miss
+   * (@actions/cache 6.3 lib/cache.js, restoreCacheV2): a lookup first tells
+   * "there is a state" apart from "there is none".
+   */
   async load(): Promise<{ state: ExportState; key: string } | undefined> {
     if (typeof this.api.restoreCache !== 'function') return undefined
     await rm(this.path, { force: true })
     await mkdir(dirname(this.path), { recursive: true })
-    const key = await this.api.restoreCache([this.path], `${this.keyPrefix}-`, [
-      `${this.keyPrefix}-`
-    ])
-    if (!key) return undefined
+    const prefix = `${this.keyPrefix}-`
+    const found = await this.api.restoreCache([this.path], prefix, [prefix], { lookupOnly: true })
+    if (!found) return undefined
+    const key = await this.api.restoreCache([this.path], prefix, [prefix])
+    if (!key) {
+      throw new StateRestoreError(
+        `the saved state ${found} exists but could not be restored (see the cache warning above)`
+      )
+    }
     const text = await readFile(this.path, 'utf8')
     return { state: parseState(text), key }
   }
@@ -99,10 +111,20 @@ export class CacheStateStore {
     await mkdir(dirname(this.path), { recursive: true })
     await writeFile(this.path, JSON.stringify(state))
     const key = `${this.keyPrefix}-${runId}-${attempt}-${Date.now()}`
+    // saveCache reports a refused or failed save by returning -1, not by throwing
+    // (@actions/cache README; actions/cache itself checks cacheId != -1).
     const id = await this.api.saveCache([this.path], key)
     if (typeof id === 'number' && id === -1) {
       throw new Error(`the Actions cache did not save ${key} (saveCache returned -1)`)
     }
     return key
+  }
+}
+
+/** A state exists but could not be fetched: not the same as having none. */
+export class StateRestoreError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StateRestoreError'
   }
 }

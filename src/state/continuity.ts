@@ -1,3 +1,4 @@
+import { normalise, subtract, toIso, type Range } from '../export/ranges.js'
 import { IdSet } from '../graph/id-set.js'
 import { LOG_TYPE_SPECS } from '../log-types.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
@@ -25,6 +26,8 @@ export interface LogTypePlan {
   alreadyExported?: IdSet
   /** Records from here to the window's end have their ids remembered for the next run. */
   rememberFrom: number
+  /** Ranges before previousEnd an earlier stopped run left unexported: read again. */
+  pending?: Range[]
   /** The stretch that may have expired before this run could read it. */
   lostRange?: { start: Date; end: Date; retention: 'free' | 'premium' }
 }
@@ -62,13 +65,24 @@ export function planContinuity(
       continue
     }
     const previousEnd = new Date(previous.end)
-    const start = new Date(Math.min(previousEnd.getTime() - settings.overlapMs, end.getTime()))
+    // The overlap never re-reads before an absolute `since`: those records were never asked for.
+    const floor = settings.sinceIsAbsolute ? settings.window.start.getTime() : -Infinity
+    const start = new Date(
+      Math.min(Math.max(previousEnd.getTime() - settings.overlapMs, floor), end.getTime())
+    )
+    const pending = normalise(
+      (previous.pending ?? []).map(r => ({
+        startMs: Math.max(Date.parse(r.start), floor),
+        endMs: Math.min(Date.parse(r.end), end.getTime())
+      }))
+    )
     const plan: LogTypePlan = {
       window: { start, end },
       continuity: 'continued',
       previousEnd,
       alreadyExported: idSetOf(previous),
-      rememberFrom
+      rememberFrom,
+      pending: pending.length > 0 ? pending : undefined
     }
     const lost = lostRange(previousEnd, now)
     if (lost) {
@@ -105,27 +119,50 @@ function idSetOf(entry: LogTypeState): IdSet {
   return ids
 }
 
+/** What one log type of this run delivered, for the next state. */
+export interface LogTypeOutcome {
+  logType: LogTypeName
+  /** 'ok': all of targetRanges delivered; 'stopped': completeRanges delivered; 'failed': nothing counts. */
+  status: 'ok' | 'stopped' | 'failed'
+  rememberedIds: string[]
+  /** What this run was to read (its window and earlier runs' missing ranges). */
+  targetRanges?: Range[]
+  completeRanges?: Range[]
+}
+
 /**
  * The state to save after this run: log types that succeeded move forward to
- * this window's end; failed ones keep their previous entry, so the next run
- * re-covers what this one could not deliver.
+ * this window's end; a stopped one moves forward too, recording the ranges it
+ * did not reach as pending so the next run reads exactly those; failed ones
+ * keep their previous entry, so the next run re-covers what this one could not
+ * deliver. The saved end never moves backwards.
  */
 export function nextState(
   previous: ExportState | undefined,
   settings: Settings,
-  outcomes: { logType: LogTypeName; ok: boolean; rememberedIds: string[] }[],
+  outcomes: LogTypeOutcome[],
   now: Date,
   runId: string | undefined
 ): ExportState {
   const logTypes: ExportState['logTypes'] =
     previous && previous.tenantId === settings.tenantId ? { ...previous.logTypes } : {}
-  const idsFrom = new Date(settings.window.end.getTime() - settings.overlapMs).toISOString()
   for (const outcome of outcomes) {
-    if (!outcome.ok || !LOG_TYPE_SPECS[outcome.logType].timeField) continue
+    if (outcome.status === 'failed' || !LOG_TYPE_SPECS[outcome.logType].timeField) continue
+    const before = logTypes[outcome.logType]
+    const endMs = Math.max(settings.window.end.getTime(), before ? Date.parse(before.end) : 0)
+    if (before && Date.parse(before.end) > settings.window.end.getTime()) {
+      // This run read an older stretch (an earlier `until`): keep the later end, add nothing.
+      continue
+    }
+    const missing =
+      outcome.status === 'ok'
+        ? []
+        : subtract(outcome.targetRanges ?? [], outcome.completeRanges ?? [])
     logTypes[outcome.logType] = {
-      end: settings.window.end.toISOString(),
-      idsFrom,
-      ...packIds(outcome.rememberedIds)
+      end: new Date(endMs).toISOString(),
+      idsFrom: new Date(endMs - settings.overlapMs).toISOString(),
+      ...packIds(outcome.rememberedIds),
+      ...(missing.length > 0 ? { pending: toIso(missing) } : {})
     }
   }
   return { version: 1, tenantId: settings.tenantId, savedAt: now.toISOString(), runId, logTypes }

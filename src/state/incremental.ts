@@ -3,7 +3,8 @@ import { errorMessage } from '../errors.js'
 import type { ExportResult } from '../export/run-export.js'
 import type { Logger } from '../logger.js'
 import type { Settings } from '../settings.js'
-import { CacheStateStore } from './cache-store.js'
+import { UserError } from '../errors.js'
+import { CacheStateStore, StateRestoreError } from './cache-store.js'
 import { nextState, planContinuity, type ContinuityPlan } from './continuity.js'
 import type { ExportState } from './state-format.js'
 
@@ -63,6 +64,14 @@ export async function prepareIncremental(
       )
     }
   } catch (error) {
+    if (error instanceof StateRestoreError) {
+      // Exporting from since now would repeat what earlier runs delivered; the next run can restore it.
+      throw new UserError(
+        `incremental: ${error.message}. Not exporting, so no record is repeated or skipped; ` +
+          're-run the workflow (the state stays in the cache).',
+        { cause: error }
+      )
+    }
     warnings.push(
       `incremental: the saved state under '${keyPrefix}' could not be read (${errorMessage(error)}): exporting from since. Continuity with earlier runs is not proven.`
     )
@@ -94,8 +103,10 @@ export async function saveIncremental(
     settings,
     result.logTypes.map(t => ({
       logType: t.logType,
-      ok: t.status === 'ok',
-      rememberedIds: t.rememberedIds
+      status: t.status,
+      rememberedIds: t.rememberedIds,
+      targetRanges: t.targetRanges,
+      completeRanges: t.completeRanges
     })),
     now,
     env.GITHUB_RUN_ID

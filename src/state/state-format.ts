@@ -15,6 +15,11 @@ export interface LogTypeState {
   guids: string
   /** Ids that are not GUIDs, as they are. */
   otherIds: string[]
+  /**
+   * Ranges before `end` no run has exported yet (a run stopped by its time
+   * budget or a cancel): the next run reads them first. ISO instants, [start, end).
+   */
+  pending?: { start: string; end: string }[]
 }
 
 export interface ExportState {
@@ -63,7 +68,12 @@ export function parseState(text: string): ExportState {
       Number.isNaN(Date.parse(entry.end)) ||
       Number.isNaN(Date.parse(entry.idsFrom)) ||
       typeof entry.guids !== 'string' ||
-      !Array.isArray(entry.otherIds)
+      !Array.isArray(entry.otherIds) ||
+      (entry.pending !== undefined &&
+        (!Array.isArray(entry.pending) ||
+          entry.pending.some(
+            r => !r || Number.isNaN(Date.parse(r.start)) || Number.isNaN(Date.parse(r.end))
+          )))
     ) {
       throw new Error(`state entry for ${name} is malformed`)
     }
