@@ -73,6 +73,13 @@ export interface FetchContext {
   cloud: Cloud
   counters: FetchCounters
   random?: () => number
+  /** Each attempt's request has just started (the pacer let it go). */
+  onRequestStart?(): void
+  /**
+   * An attempt timed out: the caller may narrow what it asks for before the
+   * retry (a narrower range answers sooner). Returns the URL to retry instead.
+   */
+  onTimeout?(): string | undefined
 }
 
 /** One record of a page: where its bytes are in the page's arena, and what a chain needs to place it. */
@@ -122,6 +129,7 @@ export async function fetchPage(
   for (let attempt = 0; ; attempt++) {
     const release = await ctx.pacer.acquire(signal)
     counters.requests++
+    ctx.onRequestStart?.()
     let outcome: Outcome
     try {
       const response = await ctx.transport.get(
@@ -150,6 +158,7 @@ export async function fetchPage(
       outcome = { ...outcome, retry: licenceRetries++ < policy.licenceRetries }
     }
     if (!outcome.retry) throw outcome.error
+    if (outcome.kind === 'timeout') url = ctx.onTimeout?.() ?? url
 
     const delay =
       outcome.retryAfterMs ??

@@ -84,6 +84,10 @@ export function buildManifest(
           faults: t.counters.faults,
           chains: t.chains,
           chainRestarts: t.chainRestarts,
+          // Slow pages: older ranges handed off, pages hedged, answers discarded.
+          handOffs: t.tail?.handOffs ?? 0,
+          hedgedPages: t.tail?.hedgedPages ?? 0,
+          speculativeRequests: t.tail?.speculativeRequests ?? 0,
           truncatedCells: t.truncatedCells,
           uncataloguedFields: t.unknownFields,
           durationMs: Math.round(t.durationMs),
