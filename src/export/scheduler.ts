@@ -251,9 +251,11 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
       if (!older) break
       start(job, older, false).expectedRecords = older.expectedRecords
     }
-    // Look at the budget again within half a start interval while anything runs.
-    if (active.size > 0)
-      nextWake = Math.min(nextWake, now + 1 / Math.max(1e-9, throughput.ratePerMs) / 2)
+    // Look at the budget again every quarter start interval while anything runs, so an
+    // idle slot is seen soon after it passes the half-interval mark.
+    if (active.size > 0) {
+      nextWake = Math.min(nextWake, now + 1 / Math.max(1e-9, throughput.ratePerMs) / 4)
+    }
     return nextWake
   }
 
