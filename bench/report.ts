@@ -136,26 +136,6 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
       )
     }
   }
-  console.log('Goals (issue 18):')
-  for (const [id, floor] of [
-    ['full-pages', 0.9],
-    ['heavy-tail', 0.8]
-  ] as const) {
-    const r = ours(id)
-    if (r?.idealSeconds) {
-      const efficiency = r.idealSeconds / r.seconds
-      goal(
-        efficiency >= floor,
-        `${r.scenario.title}: efficiency ${efficiency.toFixed(2)} >= ${floor} ` +
-          `(${(r.requests / r.minPages).toFixed(2)} requests per ideal page)`
-      )
-    }
-  }
-  for (const r of results.filter(m => m.mode === 'ours' && m.scenario.paced)) {
-    if (['full-pages', 'heavy-tail'].includes(r.scenario.id) || !r.idealSeconds) continue
-    const efficiency = r.idealSeconds / r.seconds
-    goal(efficiency >= 0.9, `${r.scenario.title}: efficiency ${efficiency.toFixed(2)} >= 0.9`)
-  }
   const slow = ours('slow')
   const slowBaseline = baselineOf('slow')
   if (slow && slowBaseline) {
@@ -179,6 +159,33 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
       growth < FLAT_GROWTH_MB,
       `flat memory: ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB from 100k to 1M (< ${FLAT_GROWTH_MB} MB; the id set alone is ~21 MB at 1M)`
     )
+  }
+
+  console.log('Goals (issue 18):')
+  for (const [id, floor] of [
+    ['full-pages', 0.9],
+    ['heavy-tail', 0.8]
+  ] as const) {
+    const r = ours(id)
+    if (r?.idealSeconds) {
+      const efficiency = r.idealSeconds / r.seconds
+      goal(
+        efficiency >= floor,
+        `${r.scenario.title}: efficiency ${efficiency.toFixed(2)} >= ${floor} ` +
+          `(${(r.requests / r.minPages).toFixed(2)} requests per ideal page)`
+      )
+    }
+  }
+  // Every other paced scenario holds 0.9 (the width-latency one is reported, not a goal).
+  for (const r of results.filter(m => m.mode === 'ours' && m.scenario.paced)) {
+    if (['full-pages', 'heavy-tail', 'wide-slow'].includes(r.scenario.id) || !r.idealSeconds)
+      continue
+    const efficiency = r.idealSeconds / r.seconds
+    goal(efficiency >= 0.9, `${r.scenario.title}: efficiency ${efficiency.toFixed(2)} >= 0.9`)
+  }
+  if (paced.length > 0) {
+    const throttled = paced.reduce((sum, r) => sum + r.throttled, 0)
+    goal(throttled === 0, `no 429 at rate-limit = the throttle: ${throttled} in all (want 0)`)
   }
 
   const failures = results.filter(r => !r.exact)

@@ -29,13 +29,15 @@ describe('split policy', () => {
     expect(chainsToFill({ ...FULL_PAGE, meanLatencyMs: 0 })).toBe(Infinity)
   })
 
-  it('splits on an unused start slot only while the running chains cannot fill the budget', () => {
+  it('splits while the running chains cannot fill the budget, or on an unused slot with no more than enough', () => {
     // Idle for more than half a start interval (100 ms), 3 chains at 600 ms: one more is wanted.
     expect(shouldSplit(3, 9, 150, FULL_PAGE)).toBe(true)
     // Four already keep 5 starts per second busy: the gap was a passing one.
     expect(shouldSplit(4, 9, 150, FULL_PAGE)).toBe(false)
     // A slot idle for less than half an interval is jitter, not a shortage.
     expect(shouldSplit(3, 9, 50, FULL_PAGE)).toBe(false)
+    // Two chains at 600 ms cannot fill 5 starts per second, whatever the slot just did.
+    expect(shouldSplit(2, 9, 0, FULL_PAGE)).toBe(true)
     // Never beyond the cap.
     expect(shouldSplit(2, 2, 1000, FULL_PAGE)).toBe(false)
   })

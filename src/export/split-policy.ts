@@ -24,12 +24,12 @@ export function chainsToFill(t: Throughput): number {
 
 /**
  * Whether to split now. Each split costs a short last page, and density
- * estimates on bursty logs are rough, so splits are driven by what the budget
- * shows rather than by predicted work: split only when a start slot has gone
- * unused for half a start interval (no request was waiting), and not when the
- * chains already running are enough to fill the budget by Little's law (one
- * more than that is kept, so a request is ready when a slot frees): then the
- * unused slot was a passing gap, not a shortage.
+ * estimates on bursty logs are rough, so splits are driven by the budget
+ * rather than by predicted work: split while fewer chains run than Little's
+ * law needs to fill it, or when a start slot has gone unused for half a start
+ * interval (no request was waiting) and no more than that many run (one more
+ * is kept, so a request is ready when a slot frees); with more, the unused
+ * slot was a passing gap, not a shortage.
  */
 export function shouldSplit(
   freshChains: number,
@@ -38,6 +38,9 @@ export function shouldSplit(
   t: Throughput
 ): boolean {
   if (freshChains >= maxChains) return false
+  // Fewer chains than Little's law asks for cannot fill the budget, idle or not
+  // (a slot missed by less than half an interval on every cycle is a shortage too).
+  if (Number.isFinite(chainsToFill(t)) && freshChains < chainsToFill(t)) return true
   if (!(idleMs > 1 / t.ratePerMs / 2)) return false
   return freshChains < chainsToFill(t) + 1
 }
