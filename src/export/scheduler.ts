@@ -220,8 +220,11 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
       // A chain with no request in flight while a slot is free is backing off after a
       // failure: more chains would only fail alongside it.
       const waiting = budget.requestsInFlight >= candidates.length
-      const idleMs = waiting ? budget.idleMs() : 0
-      if (pick < 0 && shouldSplit(freshCount, options.maxChains, idleMs, throughput)) {
+      if (
+        pick < 0 &&
+        waiting &&
+        shouldSplit(freshCount, options.maxChains, budget.idleMs(), throughput)
+      ) {
         // A stuck chain's work first (more than half a page beyond its page in flight),
         // the most first; else the fresh chain with the most work.
         pick = -1

@@ -40,6 +40,8 @@ export function shouldSplit(
   if (freshChains >= maxChains) return false
   // Fewer chains than Little's law asks for cannot fill the budget, idle or not
   // (a slot missed by less than half an interval on every cycle is a shortage too).
+  // Either way a request slot must be free now (max-concurrency may be the limit).
+  if (!(idleMs > 0)) return false
   if (Number.isFinite(chainsToFill(t)) && freshChains < chainsToFill(t)) return true
   if (!(idleMs > 1 / t.ratePerMs / 2)) return false
   return freshChains < chainsToFill(t) + 1
