@@ -349,6 +349,9 @@ export class Chain {
    * A request timed out (the extreme of a slow page): hand off the older part
    * of the range, then retry with a fresh query over what is left, which a big
    * tenant answers sooner than the wide one. Returns the URL for the retry.
+   * Microsoft's List signIns page recommends a time range because unfiltered
+   * requests time out (microsoft-graph-docs-contrib PR #9257, signin-list.md);
+   * SDK users hit the 300 s client timeout (msgraph-sdk-powershell #3146).
    */
   private narrowAfterTimeout(): string | undefined {
     const { spec } = this.settings
