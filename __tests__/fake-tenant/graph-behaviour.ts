@@ -28,6 +28,18 @@ export interface GraphFaults {
 export interface GraphBehaviour {
   /** Delay before each page (fixed, or uniform in [min, max]). */
   latencyMs?: number | { min: number; max: number }
+  /** More delay per record the page carries (big pages take longer to build). */
+  latencyPerRecordMs?: number
+  /** More delay per hour of the query's time range (wide ranges are slow on large tenants). */
+  latencyPerHourMs?: number
+  /**
+   * A heavy tail: each page is, with probability `share`, `factor` times slower (the
+   * first matching entry applies). Drawn from its own seeded dice (`latencySeed`), so
+   * adding a tail does not move the fault dice.
+   */
+  latencyTail?: { share: number; factor: number }[]
+  /** Seed of the latency tail dice (default 99). */
+  latencySeed?: number
   /** Sliding window per (tenant, app) across all report endpoints; false disables. */
   throttle?: { limit: number; windowMs: number } | false
   /** How a 429 states Retry-After. */
@@ -158,6 +170,17 @@ export class FaultDice {
       r -= rate ?? 0
     }
     return undefined
+  }
+
+  /** The tail factor for one page: 1, or one of the tail's factors. */
+  tailFactor(tail: GraphBehaviour['latencyTail']): number {
+    if (!tail || tail.length === 0) return 1
+    let r = this.rng()
+    for (const { share, factor } of tail) {
+      if (r < share) return factor
+      r -= share
+    }
+    return 1
   }
 
   latency(l: GraphBehaviour['latencyMs']): number {

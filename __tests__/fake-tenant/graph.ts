@@ -99,6 +99,7 @@ export async function startGraph(opts: {
   const { dataset, tokens } = opts
   const behaviour: GraphBehaviour = { ...opts.behaviour }
   const dice = new FaultDice(behaviour.faultSeed ?? 42)
+  const tailDice = new FaultDice(behaviour.latencySeed ?? 99)
   const window = new SlidingWindow()
   const cursors = new Map<string, Cursor>()
   const requests: GraphRequestLog[] = []
@@ -250,7 +251,7 @@ export async function startGraph(opts: {
       value
     }
     if (more) body['@odata.nextLink'] = nextLink(q, issueToken(next))
-    await sleep(dice.latency(behaviour.latencyMs))
+    await sleep(pageLatency(q, value.length))
     counters.pagesServed++
     counters.recordsServed += value.length
     entry.records = value.length
@@ -258,6 +259,17 @@ export async function startGraph(opts: {
       'Content-Type':
         'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8'
     })
+  }
+
+  /** Base latency, plus per record and per hour of the query's range, times the tail's factor. */
+  function pageLatency(q: Query, records: number): number {
+    const hours =
+      Number.isFinite(q.loKey) && Number.isFinite(q.hiKey) ? (q.hiKey - q.loKey) / 36e9 : 0
+    const ms =
+      dice.latency(behaviour.latencyMs) +
+      (behaviour.latencyPerRecordMs ?? 0) * records +
+      (behaviour.latencyPerHourMs ?? 0) * Math.max(0, hours)
+    return ms * tailDice.tailFactor(behaviour.latencyTail)
   }
 
   function injectTransportFault(res: ServerResponse, kind: 'reset' | 'truncated'): void {
@@ -462,6 +474,7 @@ export async function startGraph(opts: {
     configure(patch) {
       Object.assign(behaviour, patch)
       if (patch.faultSeed !== undefined) dice.reseed(patch.faultSeed)
+      if (patch.latencySeed !== undefined) tailDice.reseed(patch.latencySeed)
     },
     addRecords(logType, records) {
       dataset.store(logType).add(records)

@@ -40,6 +40,22 @@ export interface ChainSettings {
   averageDensity(): number
   /** Graph said its data starts at `edgeMs` (past retention before that). */
   onRetentionEdge?(edgeMs: number): void
+  /**
+   * Called at once when one of this chain's requests times out, before the retry:
+   * the scheduler hands the older part of the range to a new chain (see handOff),
+   * so the retry asks for a narrower range.
+   */
+  onTimeout?(chain: Chain): void
+}
+
+/**
+ * A chain and a hedge reading the same range because the chain's page is
+ * overdue: the first page back wins, the other is cancelled before it writes.
+ */
+export interface Race {
+  original: Chain
+  hedge: Chain
+  winner?: Chain
 }
 
 /**
@@ -126,6 +142,23 @@ export class Chain {
   private narrowed = false
   private retentionMoves = 0
 
+  /** When the request now in flight started (undefined between requests). */
+  requestStartedAt?: number
+  /** The in-flight request was found overdue (or timed out) and the older range handed off. */
+  handedOff = false
+  /** A request of this chain timed out; cleared when the next one starts. */
+  timedOut = false
+  /** Racing a hedge (or being one) until the first page of the two comes back. */
+  race?: Race
+  /** Lost a race: cancelled, wrote nothing after the race began. */
+  lost = false
+  /** Requests this chain sent whose answer was discarded because it lost a race. */
+  discardedRequests = 0
+
+  private readonly cancelled = new AbortController()
+  /** Ids not to write again (a restart's or a hedge's overlap with what is on disk). */
+  private skip = new Set<string>()
+
   private lastPageKept = 0
   private lastPageSpanMs = 0
   private tailSecond = Number.POSITIVE_INFINITY
@@ -188,6 +221,66 @@ export class Chain {
       : undefined
   }
 
+  /**
+   * An overdue page: hand everything older than about `keepRecords` below the
+   * chain's position to a new chain, so one slow page holds up only itself. The
+   * boundary is estimated from density; when the slow page comes back short of
+   * it, this chain reads on to it (the gap, if any), and stops there.
+   */
+  handOff(
+    minSpanMs: number,
+    keepRecords: number
+  ): { startMs: number; endMs: number; expectedRecords?: number } | undefined {
+    const model = this.densityModel()
+    if (!model) return this.pages === 0 ? this.splitByTime(minSpanMs) : undefined
+    const remaining = model.recordsBetween(this.startMs)
+    if (remaining <= keepRecords) return undefined
+    const at = Math.floor(model.timeWithRecordsAbove(keepRecords) / 1000) * 1000
+    if (at - this.startMs < minSpanMs || at > this.positionMs) return undefined
+    const range = { startMs: this.startMs, endMs: at, expectedRecords: remaining - keepRecords }
+    this.startMs = at
+    return range
+  }
+
+  /**
+   * Before a chain has read anything there is no density to go by: hand the
+   * older half of its time range to a new chain.
+   */
+  splitByTime(minSpanMs: number): { startMs: number; endMs: number } | undefined {
+    if (this.done || !this.settings.spec.timeField) return undefined
+    const at = Math.floor((this.startMs + this.positionMs) / 2000) * 1000
+    if (at - this.startMs < minSpanMs || this.positionMs - at < minSpanMs) return undefined
+    const range = { startMs: this.startMs, endMs: at }
+    this.startMs = at
+    return range
+  }
+
+  /**
+   * What a hedge for the page in flight must read: the rest of this chain's
+   * range, from the end of the oldest second written (records of that second
+   * already on disk are skipped by id), exactly as a restart would.
+   */
+  hedgeRange(): { startMs: number; endMs: number; skip: Set<string> } {
+    const until = Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
+    return { startMs: this.startMs, endMs: until, skip: new Set(this.tailIds) }
+  }
+
+  /** Ids the chain must not write (a hedge's overlap with its original's tail second). */
+  skipIds(ids: Set<string>): void {
+    this.skip = new Set(ids)
+  }
+
+  /**
+   * The other side of the race won: stop before writing anything more. Whatever
+   * this chain wrote stays valid, and its range shrinks to what it covered.
+   */
+  lose(coveredFromMs: number): void {
+    this.lost = true
+    if (this.requestStartedAt !== undefined) this.discardedRequests++
+    this.startMs = Math.max(this.startMs, Math.min(coveredFromMs, this.endMs))
+    this.cancelled.abort(new Error('lost a race to a hedged request'))
+  }
+
   /** Time this chain has read through (for the log type's average density). */
   coveredMs(): number {
     return this.done ? this.endMs - this.startMs : this.endMs - this.positionMs
@@ -205,7 +298,10 @@ export class Chain {
     if (this.done || this.pages === 0 || !this.settings.spec.timeField) return undefined
     const recent = this.lastPageKept / Math.max(1000, this.lastPageSpanMs)
     const background = this.settings.averageDensity()
-    const horizonMs = NEAR_PAGES * Math.max(1000, this.lastPageSpanMs)
+    // The horizon is NEAR_PAGES pages of 100 records: with big pages a burst is
+    // only a few pages deep, and extrapolating a page into it over-counted.
+    const nearPages = NEAR_PAGES * Math.min(1, 100 / this.settings.pageSize)
+    const horizonMs = nearPages * Math.max(1000, this.lastPageSpanMs)
     return new DensityModel(
       this.positionMs,
       recent,
@@ -219,12 +315,16 @@ export class Chain {
     // Write errors reach writeRecords through its callback; without a listener they would crash the process.
     out.on('error', () => undefined)
     try {
-      await this.readAll(out, signal)
+      await this.readAll(out, AbortSignal.any([signal, this.cancelled.signal]))
       this.finished = true
     } catch (error) {
+      // A race lost is no failure: the winner reads the rest, and what this chain
+      // wrote covers its (shrunk) range.
+      if (this.lost) this.finished = true
       // A failed write of the temp file must name it (Node's write errors do not).
-      throw withPath(error, this.tmpPath)
+      else throw withPath(error, this.tmpPath)
     } finally {
+      this.requestStartedAt = undefined
       this.done = true
       this.arena.release()
       out.end()
@@ -234,18 +334,27 @@ export class Chain {
 
   private async readAll(out: WriteStream, signal: AbortSignal): Promise<void> {
     const { spec } = this.settings
-    let skip = new Set<string>()
     let url = this.queryUrl(this.endMs)
     this.firstUrl = url
     let firstPage = true
     // Links this chain (since its last fresh query) has followed: one seen again is a loop.
     let followed = new Set<string>()
     let emptyPages = 0
+    const fetch = {
+      ...this.settings.fetch,
+      onRequestStart: () => {
+        this.requestStartedAt = this.settings.fetch.clock.now()
+        this.handedOff = false
+        this.timedOut = false
+      },
+      onTimeout: () => this.narrowAfterTimeout()
+    }
     for (;;) {
       let page
       try {
-        page = await fetchPage(this.settings.fetch, url, firstPage, signal, this.arena)
+        page = await fetchPage(fetch, url, firstPage, signal, this.arena)
       } catch (error) {
+        this.requestStartedAt = undefined
         if (
           error instanceof GraphRequestError &&
           error.kind === 'retention-edge' &&
@@ -280,7 +389,7 @@ export class Chain {
           const until = this.orderTrusted
             ? Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
             : this.endMs
-          skip = this.orderTrusted ? new Set(this.tailIds) : new Set()
+          this.skip = this.orderTrusted ? new Set(this.tailIds) : new Set()
           url = this.queryUrl(until)
           firstPage = true
           followed = new Set()
@@ -293,13 +402,16 @@ export class Chain {
         }
         throw error
       }
+      this.requestStartedAt = undefined
+      if (this.lost) return
+      if (this.race) this.winRace()
       firstPage = false
       this.pages++
       const positionBefore = this.positionMs
       const keptBefore = this.kept
       const wasTrusted = this.orderTrusted
       this.noteOrder(page.records)
-      const { keep, reachedStart } = this.keep(page.records, skip)
+      const { keep, reachedStart } = this.keep(page.records, this.skip)
       this.lastPageKept = this.kept - keptBefore
       this.lastPageSpanMs = positionBefore - this.positionMs
       await writeRecords(out, this.arena, keep)
@@ -311,7 +423,7 @@ export class Chain {
           `${spec.name}: Graph's records arrived out of time order; re-reading ` +
             `${new Date(this.startMs).toISOString()} to ${new Date(this.endMs).toISOString()} without relying on it.`
         )
-        skip = new Set()
+        this.skip = new Set()
         url = this.queryUrl(this.endMs)
         firstPage = true
         followed = new Set()
@@ -358,6 +470,40 @@ export class Chain {
       }
       this.lastTimeSeen = timeMs
     }
+  }
+
+  /** This chain's page came back first: the other side of the race stops. */
+  private winRace(): void {
+    const race = this.race as Race
+    race.winner = this
+    const other = race.original === this ? race.hedge : race.original
+    // The original covered what it wrote; a losing hedge wrote nothing.
+    other.lose(race.original === this ? other.endMs : race.hedge.endMs)
+    this.race = undefined
+    other.race = undefined
+  }
+
+  /**
+   * A request timed out (the extreme of a slow page): hand off the older part
+   * of the range, then retry with a fresh query over what is left, which a big
+   * tenant answers sooner than the wide one. Returns the URL for the retry.
+   * Microsoft's List signIns page recommends a time range because unfiltered
+   * requests time out (microsoft-graph-docs-contrib PR #9257, signin-list.md);
+   * SDK users hit the 300 s client timeout (msgraph-sdk-powershell #3146).
+   */
+  private narrowAfterTimeout(): string | undefined {
+    const { spec } = this.settings
+    if (!spec.timeField || this.race || this.lost) return undefined
+    this.timedOut = true
+    const startBefore = this.startMs
+    this.settings.onTimeout?.(this)
+    if (this.startMs === startBefore) return undefined
+    // As a restart: from the oldest second written while the order holds, else the whole slice.
+    const until = this.orderTrusted
+      ? Math.min(this.endMs, Math.floor(this.positionMs / 1000) * 1000 + 1000)
+      : this.endMs
+    this.skip = this.orderTrusted && this.pages > 0 ? new Set(this.tailIds) : new Set()
+    return this.queryUrl(until)
   }
 
   /** The page's records this chain keeps, as received. */

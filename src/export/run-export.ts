@@ -90,6 +90,8 @@ export interface LogTypeResult {
   counters: FetchCounters
   chains: number
   chainRestarts: number
+  /** Tail tolerance at work (absent when nothing was slow). */
+  tail?: TailCounters
   files: WrittenFile[]
   truncatedCells: number
   unknownFields: string[]
@@ -113,6 +115,16 @@ export interface LogTypeResult {
    * as Graph's retention-edge answer named it (see graph/retention-edge.ts).
    */
   retentionGap?: { start: Date; end: Date; graphMinimum: Date }
+}
+
+/** What slow pages cost: hand-offs, hedged pages and the speculative requests they spent. */
+export interface TailCounters {
+  /** Overdue or timed-out pages whose older range went to a new chain. */
+  handOffs: number
+  /** Overdue pages raced by a hedged request. */
+  hedgedPages: number
+  /** Requests whose answer was discarded because the other side of a race won. */
+  speculativeRequests: number
 }
 
 export interface ExportResult {
@@ -152,11 +164,10 @@ export async function runExport(
   }
   boundary.stop?.addEventListener('abort', onStop, { once: true })
   try {
-    // Start with the window cut in equal slices, enough to fill max-concurrency across the
-    // windowed log types: no request slot idles while first pages are awaited. Splitting
-    // then follows the real density.
-    const windowed = settings.logTypes.filter(name => LOG_TYPE_SPECS[name].timeField).length
-    const slicesPerJob = Math.max(1, Math.floor(settings.maxConcurrency / Math.max(1, windowed)))
+    // Each log type starts as one chain: every slice costs a short last page, and
+    // before the first answer nothing says how many the budget needs. The scheduler
+    // splits by time as soon as a start slot would go unused, then by density.
+    const slicesPerJob = 1
     for (const name of settings.logTypes) {
       const spec = LOG_TYPE_SPECS[name]
       if (!spec.clouds.includes(settings.cloud)) {
@@ -176,11 +187,12 @@ export async function runExport(
     progress.unref()
     try {
       await runScheduler(jobs, {
-        targetChains: () => pacer.neededInFlight(),
+        budget: pacer,
+        clock: boundary.clock,
+        pageSize: settings.pageSize,
+        // One chain ready to go whenever a request slot frees.
+        maxChains: settings.maxConcurrency + 1,
         minSplitMs: tuning.minSplitMs,
-        // Each half of a split should still fill a page, or the split only adds a short page.
-        minSplitRecords: 2 * settings.pageSize,
-        minShareRecords: settings.pageSize,
         // A failure while writing one log type is that log type's failure, never the run's.
         onJobDone: job =>
           finishJob(job as ExportJob, settings, boundary, results).catch((error: unknown) => {
@@ -257,7 +269,7 @@ async function createJob(
           ...pending.sort((a, b) => b.startMs - a.startMs)
         ]
       : undefined,
-    createChain(range, onProgress) {
+    createChain(range, onProgress, onTimeout) {
       const chain = new Chain(
         {
           spec,
@@ -267,6 +279,7 @@ async function createJob(
           window,
           logger: boundary.logger,
           onProgress,
+          onTimeout,
           averageDensity: () => {
             let kept = 0
             let covered = 0
@@ -366,6 +379,14 @@ async function finishJob(
     counters: job.counters,
     chains: job.chains.length,
     chainRestarts: job.chains.reduce((sum, chain) => sum + chain.restarts, 0),
+    tail:
+      job.handOffs || job.hedges
+        ? {
+            handOffs: job.handOffs ?? 0,
+            hedgedPages: job.hedges ?? 0,
+            speculativeRequests: job.chains.reduce((sum, c) => sum + c.discardedRequests, 0)
+          }
+        : undefined,
     files: written.files,
     truncatedCells: written.truncatedCells,
     unknownFields: written.unknownFields,

@@ -1,42 +1,85 @@
+import type { Clock } from '../graph/clock.js'
+import type { LatencyStats } from '../graph/latency-stats.js'
 import type { Chain } from './chain.js'
+import {
+  chooseSplit,
+  overdueAfterMs,
+  pickChain,
+  shouldHedge,
+  shouldSplit,
+  splitShare,
+  type Throughput
+} from './split-policy.js'
+
+type Range = { startMs: number; endMs: number }
+
+/** An overdue chain holding more than this many pages hands them off without waiting for an idle slot. */
+const HAND_OFF_PAGES = 3
 
 /** One log type's share of the scheduler's work. */
 export interface Job {
   name: string
   /** Initial ranges (slices of the window), or undefined for log types that are not time-windowed. */
-  ranges?: { startMs: number; endMs: number }[]
-  /** Creates (and registers) a chain for part of this job's range; it calls onProgress after each page. */
-  createChain(range: { startMs: number; endMs: number } | undefined, onProgress: () => void): Chain
+  ranges?: Range[]
+  /**
+   * Creates (and registers) a chain for part of this job's range; it calls
+   * onProgress after each page, and onTimeout when one of its requests times out.
+   */
+  createChain(
+    range: Range | undefined,
+    onProgress: () => void,
+    onTimeout?: (chain: Chain) => void
+  ): Chain
   /** Aborts this job's chains when one of them fails for good. */
   abort: AbortController
   error?: unknown
+  /** Overdue pages whose older range went to a new chain. */
+  handOffs?: number
+  /** Overdue pages raced by a hedged request (each race discards one answer). */
+  hedges?: number
+}
+
+/** What the scheduler reads of the shared request budget (the Pacer). */
+export interface Budget {
+  latency: LatencyStats
+  /** Request starts per ms at the current rate. */
+  ratePerMs(): number
+  /** How long a start slot has gone unused (0 while requests wait). */
+  idleMs(): number
+  readonly requestsInFlight: number
 }
 
 export interface SchedulerOptions {
-  /** Chains to keep running at once across all log types; asked again after every page. */
-  targetChains(): number
+  budget: Budget
+  clock: Clock
+  pageSize: number
+  /** Chains to keep at most (not counting those stuck on an overdue page). */
+  maxChains: number
   /** Never split a range into parts shorter than this. */
   minSplitMs: number
-  /** Split only a chain expected to need more than this many records (about a page): less finishes sooner alone. */
-  minSplitRecords: number
-  /** The least work worth handing to a new chain (about a page). */
-  minShareRecords: number
   /** Called once per job when its last chain has stopped (ok or failed). */
   onJobDone(job: Job): Promise<void>
 }
 
 /**
- * Keeps at least `targetChains` chains busy across all log types so the shared
- * pacer always has a request ready. Every log type's initial slices start at
- * once (the pacer decides when each request goes; waiting on one slice's first
- * page before starting the others idled the budget for a page's latency on
- * every run). When fewer than `targetChains` chains are left, the chain with
- * the most work left is split (see Chain.split), so dense hours get more chains
- * than quiet ones without anyone guessing the distribution up front.
+ * Keeps the request budget full with as few chains as that takes, across all
+ * log types. Every chain is a nextLink chain over a time range, and every
+ * split costs a short last page, so splits are decided by split-policy.ts: a
+ * chain is split only while its own pages would take longer than the whole
+ * export at the budget's rate, or while the budget sits idle. Before the first
+ * answer there is no latency or density to go by: each log type starts as one
+ * chain, and a start slot going unused splits a chain by time.
+ *
+ * Tail tolerance: a chain whose page is overdue against the latency seen so far
+ * (or has timed out) hands the older part of its range to a new chain at once;
+ * and when waiting for that page would outlast the rest of the export, a hedge
+ * re-reads the page's range as a fresh query and the first answer wins (see
+ * Chain.hedgeRange / Race). Every request still goes through the pacer, so
+ * hedges spend budget that would otherwise sit idle at the end of the export.
  */
 export async function runScheduler(jobs: Job[], options: SchedulerOptions): Promise<void> {
-  // Every job's initial slices, interleaved so each log type's first request goes early.
-  const initial: [Job, { startMs: number; endMs: number } | undefined][] = []
+  const { budget, clock, pageSize } = options
+  const initial: [Job, Range | undefined][] = []
   const slices = jobs.map(job => job.ranges ?? [undefined])
   for (let i = 0; slices.some(list => i < list.length); i++) {
     jobs.forEach((job, j) => {
@@ -47,12 +90,12 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
   // Chains queued or running per job: the job is done when this reaches 0.
   const pending = new Map<Job, number>()
   for (const [job] of initial) pending.set(job, (pending.get(job) ?? 0) + 1)
+  const finishing: Promise<void>[] = []
   const settle = (job: Job): void => {
     const left = (pending.get(job) ?? 1) - 1
     pending.set(job, left)
     if (left === 0) finishing.push(options.onJobDone(job))
   }
-  const finishing: Promise<void>[] = []
   let wake: () => void = () => {}
   let woken = false
   const notify = (): void => {
@@ -60,9 +103,9 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     wake()
   }
 
-  /** Runs a chain that is already counted in `pending`. */
-  const start = (job: Job, range: { startMs: number; endMs: number } | undefined): Chain => {
-    const chain = job.createChain(range, notify)
+  const start = (job: Job, range: Range | undefined, counted = true): Chain => {
+    if (!counted) pending.set(job, (pending.get(job) ?? 0) + 1)
+    const chain = job.createChain(range, notify, timedOut => handOff(timedOut))
     active.set(chain, job)
     chain
       .run(job.abort.signal)
@@ -79,46 +122,169 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     return chain
   }
 
+  /** The chain's page is overdue or timed out: give its older range to a new chain. */
+  const handOff = (chain: Chain): void => {
+    const job = active.get(chain)
+    if (!job || job.abort.signal.aborted || chain.handedOff || chain.race) return
+    chain.handedOff = true
+    const older = chain.handOff(options.minSplitMs, pageSize)
+    if (!older) return
+    job.handOffs = (job.handOffs ?? 0) + 1
+    start(job, older, false).expectedRecords = older.expectedRecords
+  }
+
+  const hedge = (chain: Chain, job: Job): void => {
+    const range = chain.hedgeRange()
+    const copy = start(job, range, false)
+    copy.skipIds(range.skip)
+    copy.expectedRecords = pageSize
+    const race = { original: chain, hedge: copy }
+    chain.race = race
+    copy.race = race
+    job.hedges = (job.hedges ?? 0) + 1
+  }
+
+  const decide = (): number => {
+    const now = clock.now()
+    const overdueMs = overdueAfterMs(budget.latency.count, budget.latency.quantile(0.5))
+    // Overdue pages are handed off and hedged, so what the other chains must cover
+    // is latency up to the overdue mark: the mean with the tail capped there.
+    const throughput: Throughput = {
+      ratePerMs: budget.ratePerMs(),
+      meanLatencyMs: Number.isFinite(overdueMs)
+        ? budget.latency.cappedMean(overdueMs)
+        : budget.latency.mean(),
+      pageSize
+    }
+    const age = (chain: Chain): number =>
+      chain.requestStartedAt === undefined ? 0 : now - chain.requestStartedAt
+    const live = (): [Chain, Job][] =>
+      [...active].filter(([chain, job]) => !job.abort.signal.aborted && !chain.lost)
+    let nextWake = Number.POSITIVE_INFINITY
+
+    // An overdue page whose chain holds much work (or work nobody has measured
+    // yet) hands the older part off at once; smaller remainders wait for the
+    // budget to want them (below). Wake when the next page becomes overdue.
+    for (const [chain] of live()) {
+      if (chain.requestStartedAt === undefined || chain.race || chain.handedOff) continue
+      if (age(chain) <= overdueMs) {
+        nextWake = Math.min(nextWake, chain.requestStartedAt + overdueMs)
+        continue
+      }
+      const unknown = chain.pages === 0 && chain.expectedRecords === undefined
+      if (unknown || chain.remainingEstimate() > HAND_OFF_PAGES * pageSize) handOff(chain)
+    }
+
+    // Hedge pages in flight on start slots nobody else wants (see shouldHedge).
+    const overdue = (chain: Chain): boolean => age(chain) > overdueMs || chain.timedOut
+    const fresh = live().filter(([chain]) => !overdue(chain) && !chain.race)
+    const restRecords = fresh.reduce((sum, [chain]) => sum + chain.remainingEstimate(), 0)
+    const restMs = restRecords / pageSize / Math.max(1e-9, throughput.ratePerMs)
+    const medianMs = budget.latency.quantile(0.5)
+    for (const [chain, job] of live()) {
+      // A hedge reads from the chain's oldest second written: only sound while Graph's order holds.
+      if (chain.race || chain.requestStartedAt === undefined || !chain.orderTrusted) continue
+      const hedgeIt = shouldHedge({
+        ageMs: age(chain),
+        medianMs,
+        overdueMs,
+        restOfExportMs: restMs,
+        chainRemaining: chain.remainingEstimate(),
+        idleMs: budget.idleMs(),
+        t: throughput
+      })
+      if (hedgeIt) hedge(chain, job)
+    }
+
+    // Split while it buys throughput or a start slot goes unused. Work held by a
+    // chain stuck on an overdue page goes first: it is handed off (all but the
+    // page in flight), since that chain cannot read it for now.
+    for (;;) {
+      const candidates = live().filter(([chain]) => !chain.race)
+      const freshCount = candidates.filter(([chain]) => !overdue(chain)).length
+      if (freshCount >= options.maxChains) break
+      const loads = candidates.map(([chain]) =>
+        chain.pages > 0 || chain.expectedRecords !== undefined
+          ? chain.remainingEstimate()
+          : undefined
+      )
+      const stuck = candidates.map(([chain], i) =>
+        overdue(chain) && !chain.handedOff ? (loads[i] ?? 0) - pageSize : undefined
+      )
+      const freshLoads = loads.filter(
+        (l, i): l is number => l !== undefined && stuck[i] === undefined
+      )
+      const allKnown = loads.every(l => l !== undefined)
+      let pick = allKnown
+        ? indexAmong(stuck, i => stuck[i] === undefined, chooseSplit(freshLoads, throughput))
+        : -1
+      // A chain with no request in flight while a slot is free is backing off after a
+      // failure: more chains would only fail alongside it.
+      const waiting = budget.requestsInFlight >= candidates.length
+      if (
+        pick < 0 &&
+        waiting &&
+        shouldSplit(freshCount, options.maxChains, budget.idleMs(), throughput)
+      ) {
+        // A stuck chain's work first (more than half a page beyond its page in flight),
+        // the most first; else the fresh chain with the most work.
+        pick = -1
+        stuck.forEach((l, i) => {
+          if (l !== undefined && l > pageSize / 2 && (pick < 0 || l > (stuck[pick] as number))) {
+            pick = i
+          }
+        })
+        if (pick < 0) {
+          pick = pickChain(
+            stuck.map((l, i) => (l === undefined ? loads[i] : -1)),
+            pageSize
+          )
+        }
+      }
+      if (pick < 0) break
+      const [chain, job] = candidates[pick]
+      if (stuck[pick] !== undefined) {
+        handOff(chain)
+        if (!chain.handedOff) break
+        continue
+      }
+      const older: (Range & { expectedRecords?: number }) | undefined =
+        loads[pick] === undefined
+          ? chain.splitByTime(options.minSplitMs)
+          : chain.split(options.minSplitMs, splitShare(freshLoads, throughput))
+      if (!older) break
+      start(job, older, false).expectedRecords = older.expectedRecords
+    }
+    // Look at the budget again every quarter start interval while anything runs, so an
+    // idle slot is seen soon after it passes the half-interval mark.
+    if (active.size > 0) {
+      nextWake = Math.min(nextWake, now + 1 / Math.max(1e-9, throughput.ratePerMs) / 4)
+    }
+    return nextWake
+  }
+
+  /** The index in the full list of the k-th entry that passes `keep` (k < 0: none). */
+  const indexAmong = (list: unknown[], keep: (i: number) => boolean, k: number): number => {
+    if (k < 0) return -1
+    for (let i = 0; i < list.length; i++) if (keep(i) && k-- === 0) return i
+    return -1
+  }
+
   for (const [job, range] of initial) start(job, range)
   for (;;) {
-    while (active.size < options.targetChains()) {
-      const split = splitBusiest(active, options)
-      if (!split) break
-      pending.set(split.job, (pending.get(split.job) ?? 0) + 1)
-      start(split.job, split.older).expectedRecords = split.older.expectedRecords
-    }
+    const nextWake = decide()
     if (active.size === 0) break
     if (!woken) {
-      await new Promise<void>(resolve => {
-        wake = resolve
-      })
+      const timer = new AbortController()
+      await Promise.race([
+        new Promise<void>(resolve => {
+          wake = resolve
+        }),
+        clock.sleep(Math.max(1, nextWake - clock.now()), timer.signal).catch(() => undefined)
+      ])
+      timer.abort()
     }
     woken = false
   }
   await Promise.all(finishing)
-}
-
-/**
- * Split the chain with the most work left that can still be split usefully. The
- * new chain gets a fair share of all the work left (total / target), not half of
- * the busiest chain: chains that are meant to end together do, so fewer of them
- * end early and need a split (each split costs a short last page).
- */
-function splitBusiest(
-  active: Map<Chain, Job>,
-  options: SchedulerOptions
-): { job: Job; older: { startMs: number; endMs: number; expectedRecords: number } } | undefined {
-  const estimates = [...active]
-    .filter(([, job]) => !job.abort.signal.aborted)
-    .map(([chain, job]) => ({ chain, job, left: chain.remainingEstimate() }))
-  const total = estimates.reduce((sum, e) => sum + e.left, 0)
-  const share = Math.max(options.minShareRecords, total / Math.max(1, options.targetChains()))
-  const candidates = estimates
-    .filter(e => e.left > options.minSplitRecords)
-    .sort((a, b) => b.left - a.left)
-  for (const { chain, job } of candidates) {
-    const older = chain.split(options.minSplitMs, share)
-    if (older) return { job, older }
-  }
-  return undefined
 }

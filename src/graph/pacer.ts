@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from './clock.js'
+import { LatencyStats } from './latency-stats.js'
 
 export interface PacerOptions {
   /** Max request starts in any window (Graph: 5). */
@@ -55,6 +56,10 @@ export class Pacer {
   private timer: { at: number; controller: AbortController } | undefined
   private meanHoldMs = 0
   private holdSamples = 0
+  /** When the queue last ran empty (a start slot may have gone unused since). */
+  private emptySince = -Infinity
+  /** Every request's hold time (start to release), for the scheduler's tail tolerance. */
+  readonly latency = new LatencyStats()
   private readonly counters = {
     requests: 0,
     throttled: 0,
@@ -162,6 +167,28 @@ export class Pacer {
     // A moving average: page latency drifts over a long export (Graph slows down under load).
     this.meanHoldMs = this.holdSamples === 0 ? ms : this.meanHoldMs * 0.8 + ms * 0.2
     this.holdSamples++
+    this.latency.add(ms)
+  }
+
+  /**
+   * How long a request could have started but nobody asked: 0 while requests
+   * wait (for the rate, a hold or a concurrency slot), else the time since the
+   * later of the queue running empty and the next start the rate allows.
+   */
+  idleMs(): number {
+    if (this.queue.length > 0 || this.inFlight >= this.maxConcurrency) return 0
+    const now = this.clock.now()
+    return Math.max(0, now - Math.max(this.emptySince, this.earliestStart()))
+  }
+
+  /** Requests started and not yet released. */
+  get requestsInFlight(): number {
+    return this.inFlight
+  }
+
+  /** Requests started per ms at the current rate. */
+  ratePerMs(): number {
+    return this.effectiveRate / this.windowMs
   }
 
   stats(): PacerStats {
@@ -189,6 +216,7 @@ export class Pacer {
         return
       }
       this.start(this.queue.shift() as Waiter, now)
+      if (this.queue.length === 0) this.emptySince = now
     }
     // Nobody waits, or only a release can let the next one go (and release pumps):
     // keep no timer, so an idle pacer never holds the process open.

@@ -89,6 +89,13 @@ export interface FetchContext {
   cloud: Cloud
   counters: FetchCounters
   random?: () => number
+  /** Each attempt's request has just started (the pacer let it go). */
+  onRequestStart?(): void
+  /**
+   * An attempt timed out: the caller may narrow what it asks for before the
+   * retry (a narrower range answers sooner). Returns the URL to retry instead.
+   */
+  onTimeout?(): string | undefined
 }
 
 /** One record of a page: where its bytes are in the page's arena, and what a chain needs to place it. */
@@ -158,6 +165,7 @@ export async function fetchPage(
       throw giveUp(attempt, last)
     }
     counters.requests++
+    ctx.onRequestStart?.()
     let outcome: Outcome
     const watchdog = new RequestWatchdog(policy, remaining)
     try {
@@ -201,6 +209,7 @@ export async function fetchPage(
     }
     if (!outcome.retry) throw outcome.error
     last = outcome
+    if (outcome.kind === 'timeout') url = ctx.onTimeout?.() ?? url
 
     const delay =
       outcome.retryAfterMs ??

@@ -105,6 +105,10 @@ export function buildManifest(
           chains: t.chains,
           chainRestarts: t.chainRestarts,
           orderViolations: t.orderViolations ?? 0,
+          // Slow pages: older ranges handed off, pages hedged, answers discarded.
+          handOffs: t.tail?.handOffs ?? 0,
+          hedgedPages: t.tail?.hedgedPages ?? 0,
+          speculativeRequests: t.tail?.speculativeRequests ?? 0,
           truncatedCells: t.truncatedCells,
           uncataloguedFields: t.unknownFields,
           durationMs: Math.round(t.durationMs),

@@ -1,0 +1,232 @@
+/**
+ * Issue 18: the scheduler's split, hand-off and hedge decisions, pinned as
+ * pure functions and then through the real export core on a virtual clock
+ * (a virtual Graph whose page latencies are slept on a ManualClock), so every
+ * schedule below is the same on every run and takes no real seconds.
+ */
+import {
+  chainsToFill,
+  chooseSplit,
+  overdueAfterMs,
+  pickChain,
+  shouldHedge,
+  shouldSplit,
+  splitShare
+} from '../../src/export/split-policy.js'
+import { LatencyStats } from '../../src/graph/latency-stats.js'
+import type { LogTypeName } from '../../src/settings.js'
+import { burstyTimes, maxStartsInWindow } from '../support/virtual-graph.js'
+import { virtualExport, type VirtualRun } from '../support/virtual-export.js'
+
+// Graph's throttle ten times faster, as in the bench: 50 starts per 10 s, one per 200 ms.
+const RATE = { ratePerMs: 50 / 10_000 }
+const FULL_PAGE = { ...RATE, meanLatencyMs: 600, pageSize: 1000 }
+
+describe('split policy', () => {
+  it("sizes the chains by Little's law on the mean latency, tail included", () => {
+    expect(chainsToFill(FULL_PAGE)).toBe(3) // 600 ms × 5 per s
+    expect(chainsToFill({ ...FULL_PAGE, meanLatencyMs: 1370 })).toBe(7)
+    expect(chainsToFill({ ...FULL_PAGE, meanLatencyMs: 0 })).toBe(Infinity)
+  })
+
+  it('splits while the running chains cannot fill the budget, or on an unused slot with no more than enough', () => {
+    // Idle for more than half a start interval (100 ms), 3 chains at 600 ms: one more is wanted.
+    expect(shouldSplit(3, 9, 150, FULL_PAGE)).toBe(true)
+    // Four already keep 5 starts per second busy: the gap was a passing one.
+    expect(shouldSplit(4, 9, 150, FULL_PAGE)).toBe(false)
+    // A slot idle for less than half an interval is jitter, not a shortage.
+    expect(shouldSplit(3, 9, 50, FULL_PAGE)).toBe(false)
+    // Two chains at 600 ms cannot fill 5 starts per second: any free slot will do.
+    expect(shouldSplit(2, 9, 10, FULL_PAGE)).toBe(true)
+    // No free request slot (max-concurrency reached): nothing to fill.
+    expect(shouldSplit(2, 9, 0, FULL_PAGE)).toBe(false)
+    // Never beyond the cap.
+    expect(shouldSplit(2, 2, 1000, FULL_PAGE)).toBe(false)
+  })
+
+  it('splits ahead of need only a chain whose own pages clearly outlast the export', () => {
+    // Three log types of 26, 19 and 14 pages: 15.6 s of pages for the longest chain
+    // against 12 s for everything at the rate: not clearly longer, no split.
+    expect(chooseSplit([26_000, 19_000, 14_000], FULL_PAGE)).toBe(-1)
+    // One log type holding most of the work: split it, where the most work remains.
+    expect(chooseSplit([4_000, 50_000, 5_000], FULL_PAGE)).toBe(1)
+    // Fewer than two pages left: a split would only add a short page.
+    expect(chooseSplit([1_500], { ...FULL_PAGE, meanLatencyMs: 60_000 })).toBe(-1)
+  })
+
+  it('picks the chain with the most work, then chains not yet heard from', () => {
+    expect(pickChain([3_000, 9_000, 1_000], 1000)).toBe(1)
+    expect(pickChain([1_500, undefined], 1000)).toBe(1)
+    expect(pickChain([1_500, 1_000], 1000)).toBe(-1)
+  })
+
+  it('gives a new chain a fair share of the work left', () => {
+    // 3 chains fill the budget at 600 ms: a new one takes a third of 30k.
+    expect(splitShare([20_000, 10_000], FULL_PAGE)).toBe(10_000)
+    expect(splitShare([500], FULL_PAGE)).toBe(1000)
+  })
+
+  it('calls a page overdue at three medians once eight requests have finished', () => {
+    const stats = new LatencyStats()
+    for (let i = 0; i < 7; i++) stats.add(600)
+    expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(Infinity)
+    stats.add(4800) // a slow page moves the mean a lot and the median not at all
+    expect(stats.quantile(0.5)).toBe(600)
+    expect(stats.mean()).toBe(1125)
+    expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(1800)
+    expect(stats.cappedMean(1800)).toBe(750)
+  })
+
+  it('hedges only on a free start slot: overdue pages once waiting outlasts the rest, and last pages', () => {
+    const base = {
+      medianMs: 600,
+      overdueMs: 1800,
+      restOfExportMs: 5000,
+      chainRemaining: 5000,
+      idleMs: 150,
+      t: FULL_PAGE
+    }
+    // Overdue, but the rest of the export takes longer than the page has waited: keep waiting.
+    expect(shouldHedge({ ...base, ageMs: 3000 })).toBe(false)
+    expect(shouldHedge({ ...base, ageMs: 6000 })).toBe(true)
+    // The budget is busy: no hedge takes a slot from useful work.
+    expect(shouldHedge({ ...base, ageMs: 6000, idleMs: 0 })).toBe(false)
+    // A chain's last page, 1.5 medians in, on a slot nobody wants.
+    expect(shouldHedge({ ...base, ageMs: 1000, chainRemaining: 900 })).toBe(true)
+    expect(shouldHedge({ ...base, ageMs: 800, chainRemaining: 900 })).toBe(false)
+    // Too few samples to know what slow is: never.
+    expect(shouldHedge({ ...base, ageMs: 60_000, overdueMs: Infinity, chainRemaining: 900 })).toBe(
+      false
+    )
+  })
+})
+
+const END = Date.parse('2026-10-06T00:00:00Z')
+const WEEK = { start: new Date(END - 7 * 86_400_000), end: new Date(END) }
+const BURST = { share: 0.5, atMs: Date.parse('2026-10-03T09:00:00Z') }
+const THREE: Partial<Record<LogTypeName, number>> = {
+  'interactive-sign-ins': 26_000,
+  'service-principal-sign-ins': 19_000,
+  'audit-logs': 13_500
+}
+const MIN_PAGES = 26 + 19 + 14
+
+function records(counts: Partial<Record<LogTypeName, number>>): Record<string, number[]> {
+  return Object.fromEntries(
+    Object.entries(counts).map(([name, n], i) => [
+      name,
+      burstyTimes(n, WEEK.start.getTime(), END, BURST, 10 + i)
+    ])
+  )
+}
+
+/** Every id of the window exactly once, per log type. */
+function expectExact(run: VirtualRun, logTypes: LogTypeName[]): void {
+  for (const logType of logTypes) {
+    const ids = run.ids(logType)
+    const expected = run.graph.expected(logType, WEEK.start.getTime(), END)
+    expect(ids.length).toBe(expected.length)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect([...ids].sort()).toEqual([...expected].sort())
+  }
+}
+
+const RUN = { window: WEEK, pageSize: 1000, rateLimit: 50, maxConcurrency: 8 }
+
+describe('on a virtual clock', () => {
+  it('reads a short export of full pages with no slicing it does not need', async () => {
+    const logTypes = Object.keys(THREE) as LogTypeName[]
+    const run = await virtualExport(
+      { ...RUN, logTypes },
+      { records: records(THREE), latencyMs: page => 500 + 0.1 * page.records }
+    )
+    expectExact(run, logTypes)
+    // One split of the biggest log type is all 600 ms pages at 5 per s need.
+    expect(run.graph.starts.length).toBeLessThanOrEqual(MIN_PAGES + 3)
+    expect(run.result.logTypes.map(t => t.chains)).toEqual([3, 1, 1])
+    expect(run.durationMs).toBeLessThan(((MIN_PAGES / 5) * 1000) / 0.9)
+    expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
+  }, 60_000)
+
+  it('hands the older range of a chain stuck on a very slow page to a new chain, and hedges the page', async () => {
+    const counts = { 'audit-logs': 13_500 }
+    const run = await virtualExport(
+      { ...RUN, logTypes: ['audit-logs'] },
+      {
+        records: records(counts),
+        latencyMs: page => 500 + 0.1 * page.records,
+        // The 12th request takes 60 s: 100 medians.
+        latencyOf: request => (request === 12 ? 60_000 : undefined)
+      }
+    )
+    expectExact(run, ['audit-logs'])
+    const entry = run.result.logTypes[0]
+    expect(entry.tail?.hedgedPages).toBeGreaterThanOrEqual(1)
+    // Each race discards one answer; the manifest counts it.
+    expect(entry.tail?.speculativeRequests).toBe(run.graph.aborted)
+    expect(run.graph.aborted).toBeGreaterThanOrEqual(1)
+    // The export does not wait a minute for the slow page.
+    expect(run.durationMs).toBeLessThan(15_000)
+    expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
+  }, 60_000)
+
+  it('narrows a timed-out page: the older range goes to a new chain and the retry asks for less', async () => {
+    const counts = { 'audit-logs': 13_500 }
+    const run = await virtualExport(
+      { ...RUN, logTypes: ['audit-logs'], maxConcurrency: 2 },
+      {
+        records: records(counts),
+        latencyMs: page => 500 + 0.1 * page.records,
+        latencyOf: request => (request === 1 ? 'timeout' : undefined),
+        // Before eight answers exist nothing is overdue yet: only the timeout acts.
+        timeoutMs: 1_500
+      }
+    )
+    expectExact(run, ['audit-logs'])
+    expect(run.graph.timeouts).toBe(1)
+    const entry = run.result.logTypes[0]
+    expect(entry.tail?.handOffs).toBeGreaterThanOrEqual(1)
+    // Request 1 was the log type's first query. Its retry is a fresh query over a
+    // narrower range: the same end, a later start (the older part went to a new chain).
+    const range = (url: string): [number, number] => {
+      const filter = decodeURIComponent(new URL(url).search)
+      return [
+        // Audit logs: `ge start and le end-1tick`, the operators the API reference documents.
+        Date.parse(/ge (\S+)/.exec(filter)?.[1] ?? ''),
+        Date.parse(/le (\S+?)&/.exec(filter)?.[1] ?? '')
+      ]
+    }
+    const [firstStart, firstEnd] = range(run.graph.urls[0])
+    const retries = run.graph.urls
+      .slice(1)
+      .filter(url => !url.includes('$skiptoken'))
+      .map(range)
+      .filter(([start, end]) => start > firstStart && end === firstEnd)
+    expect(retries.length).toBeGreaterThanOrEqual(1)
+  }, 60_000)
+
+  it('keeps every record exactly once and the budget unbroken under a heavy tail', async () => {
+    const logTypes = Object.keys(THREE) as LogTypeName[]
+    const run = await virtualExport(
+      { ...RUN, logTypes },
+      {
+        records: records(THREE),
+        latencyMs: page => 500 + 0.1 * page.records,
+        tail: [
+          { share: 0.1, factor: 8 },
+          { share: 0.02, factor: 30 }
+        ],
+        seed: 18
+      }
+    )
+    expectExact(run, logTypes)
+    expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
+    const speculative = run.result.logTypes.reduce(
+      (sum, t) => sum + (t.tail?.speculativeRequests ?? 0),
+      0
+    )
+    expect(speculative).toBe(run.graph.aborted)
+    // Far from the 18 s a single 30× page alone would take past the ideal 11.8 s.
+    expect(run.durationMs).toBeLessThan(25_000)
+  }, 60_000)
+})

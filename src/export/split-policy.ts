@@ -1,0 +1,150 @@
+/**
+ * The scheduler's decisions as pure functions of what it has measured, so unit
+ * tests can pin them: when a split buys throughput, which chain to split, when
+ * a page is overdue, and when an overdue page is worth a hedged request.
+ */
+
+export interface Throughput {
+  /** Request starts per ms the budget allows (rate / window). */
+  ratePerMs: number
+  /** Mean request latency, tail included (ms). */
+  meanLatencyMs: number
+  pageSize: number
+}
+
+/**
+ * Chains that keep the budget full by Little's law: requests in flight =
+ * start rate × mean latency, tail included (a heavy tail raises the mean far
+ * above the median, and so the chains needed).
+ */
+export function chainsToFill(t: Throughput): number {
+  if (!(t.meanLatencyMs > 0)) return Number.POSITIVE_INFINITY
+  return Math.ceil(t.meanLatencyMs * t.ratePerMs)
+}
+
+/**
+ * Whether to split now. Each split costs a short last page, and density
+ * estimates on bursty logs are rough, so splits are driven by the budget
+ * rather than by predicted work: split while fewer chains run than Little's
+ * law needs to fill it, or when a start slot has gone unused for half a start
+ * interval (no request was waiting) and no more than that many run (one more
+ * is kept, so a request is ready when a slot frees); with more, the unused
+ * slot was a passing gap, not a shortage.
+ */
+export function shouldSplit(
+  freshChains: number,
+  maxChains: number,
+  idleMs: number,
+  t: Throughput
+): boolean {
+  if (freshChains >= maxChains) return false
+  // Fewer chains than Little's law asks for cannot fill the budget, idle or not
+  // (a slot missed by less than half an interval on every cycle is a shortage too).
+  // Either way a request slot must be free now (max-concurrency may be the limit).
+  if (!(idleMs > 0)) return false
+  if (Number.isFinite(chainsToFill(t)) && freshChains < chainsToFill(t)) return true
+  if (!(idleMs > 1 / t.ratePerMs / 2)) return false
+  return freshChains < chainsToFill(t) + 1
+}
+
+/** How much longer than the budget's time a chain's own time must be to split it ahead of need. */
+const CRITICAL_MARGIN = 1.5
+
+/**
+ * The proactive half of the rule: which chain to split before the budget
+ * idles, or -1. Each chain reads one page at a time, so a chain with p pages
+ * left needs p × latency however idle the budget is; all chains together need
+ * (pages + 1) / rate at best (a split adds about one short last page). The
+ * export ends at the later of the two, so the longest chain is split only
+ * while its own time is clearly the longer one: by half again plus a page's
+ * latency, since density estimates on bursty logs are rough and every split
+ * costs a short page (on a simulated skewed week, a margin of 1 split 8 times
+ * where 2 splits did, 64 requests for 59 pages against 61).
+ */
+export function chooseSplit(remainingRecords: number[], t: Throughput): number {
+  if (remainingRecords.length === 0 || !(t.meanLatencyMs > 0) || !(t.ratePerMs > 0)) return -1
+  let longest = 0
+  let total = 0
+  remainingRecords.forEach((records, i) => {
+    total += records
+    if (records > remainingRecords[longest]) longest = i
+  })
+  const pages = remainingRecords[longest] / t.pageSize
+  if (pages < 2) return -1
+  const chainMs = pages * t.meanLatencyMs
+  const budgetMs = (total / t.pageSize + 1) / t.ratePerMs
+  return chainMs > budgetMs * CRITICAL_MARGIN + t.meanLatencyMs ? longest : -1
+}
+
+/**
+ * Which chain to split: the one with the most work left (where the most work
+ * remains, the split shortens the export most), if it has two pages of it;
+ * chains that have not answered yet count by time, after the others.
+ */
+export function pickChain(remainingRecords: (number | undefined)[], pageSize: number): number {
+  let best = -1
+  remainingRecords.forEach((records, i) => {
+    if (records === undefined || records < 2 * pageSize) return
+    if (best < 0 || records > (remainingRecords[best] as number)) best = i
+  })
+  if (best >= 0) return best
+  return remainingRecords.findIndex(records => records === undefined)
+}
+
+/** Records the new chain should take: enough that the chains left read in about equal time. */
+export function splitShare(remainingRecords: number[], t: Throughput): number {
+  const total = remainingRecords.reduce((sum, r) => sum + r, 0)
+  const chains = Math.max(1, Math.min(chainsToFill(t), remainingRecords.length + 1))
+  return Math.max(t.pageSize, total / chains)
+}
+
+/** Completed requests needed before the latency distribution is trusted. */
+export const MIN_LATENCY_SAMPLES = 8
+/** A page is overdue once it has taken this many times the median. */
+export const OVERDUE_MEDIANS = 3
+
+/** The age after which a request is overdue, or Infinity while there is too little to go on. */
+export function overdueAfterMs(samples: number, medianMs: number): number {
+  if (samples < MIN_LATENCY_SAMPLES || !(medianMs > 0)) return Number.POSITIVE_INFINITY
+  return OVERDUE_MEDIANS * medianMs
+}
+
+/** A chain's last page is hedged on a free start slot once it has taken this many times the median. */
+export const LAST_PAGE_MEDIANS = 1.5
+
+export interface HedgeQuestion {
+  /** How long the page has been in flight. */
+  ageMs: number
+  medianMs: number
+  overdueMs: number
+  /** Time the rest of the export needs at the budget's rate (work of chains that are not stuck). */
+  restOfExportMs: number
+  /** Records the chain still expects to read, the page in flight included. */
+  chainRemaining: number
+  /** How long a start slot has gone unused. */
+  idleMs: number
+  t: Throughput
+}
+
+/**
+ * Whether to hedge a page in flight: send the same range again as a new query
+ * and keep whichever answer comes first (the other is discarded). A hedge
+ * spends one request, so it only takes a start slot nobody else wanted: it
+ * never slows useful work, and it never exceeds the budget (it goes through
+ * the pacer like any request). On a free slot, hedge
+ * - an overdue page once waiting for it would outlast the rest of the export:
+ *   a page that has taken `age` is expected to need about as long again
+ *   (heavy tails have little memory: a page 30 s late is likelier to be 60 s
+ *   late than one 3 s late);
+ * - a chain's last page once it has taken 1.5 medians: the end of the export
+ *   waits for exactly such pages, and the slot would go unused.
+ */
+export function shouldHedge(q: HedgeQuestion): boolean {
+  if (!(q.idleMs > 1 / q.t.ratePerMs / 2)) return false
+  if (q.ageMs > q.overdueMs && q.ageMs > q.restOfExportMs) return true
+  return (
+    Number.isFinite(q.overdueMs) &&
+    q.ageMs > LAST_PAGE_MEDIANS * q.medianMs &&
+    q.chainRemaining < 2 * q.t.pageSize
+  )
+}
