@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFakeTenant } from '../__tests__/fake-tenant/index.js'
-import { runAction } from '../__tests__/support/run-action.js'
+import { runAction, tenantInputs } from '../__tests__/support/run-action.js'
 
 const tenant = await startFakeTenant({
   dataset: { count: 2000 },
@@ -25,11 +25,7 @@ try {
   const run = await runAction({
     tenant,
     inputs: {
-      'tenant-id': tenant.tenantId,
-      'client-id': tenant.clientId,
-      'client-secret': tenant.clientSecret,
-      'authority-host': tenant.authorityHost,
-      'graph-endpoint': tenant.graphEndpoint,
+      ...tenantInputs(tenant),
       'log-types':
         'service-principal-sign-ins, managed-identity-sign-ins, audit-logs, provisioning-logs',
       since: '48h',

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index.js'
-import { runAction } from '../support/run-action.js'
+import { runAction, tenantInputs } from '../support/run-action.js'
 
 let tenant: FakeTenant
 let scratch: string
@@ -33,11 +33,7 @@ it('sha256sum -c SHA256SUMS passes on the downloaded artifact and catches a chan
   const result = await runAction({
     tenant,
     inputs: {
-      'tenant-id': tenant.tenantId,
-      'client-id': tenant.clientId,
-      'client-secret': tenant.clientSecret,
-      'authority-host': tenant.authorityHost,
-      'graph-endpoint': tenant.graphEndpoint,
+      ...tenantInputs(tenant),
       'rate-limit': '200',
       'page-size': '40',
       'log-types': 'service-principal-sign-ins, audit-logs, service-principal-activity',

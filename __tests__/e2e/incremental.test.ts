@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { allRecords, startFakeTenant, type FakeTenant } from '../fake-tenant/index.js'
-import { runAction } from '../support/run-action.js'
+import { runAction, tenantInputs } from '../support/run-action.js'
 
 const HOUR = 3_600_000
 // Real now: the action's retention checks use the real clock.
@@ -17,11 +17,7 @@ const TYPES = ['service-principal-sign-ins', 'audit-logs'] as const
 
 function inputs(tenant: FakeTenant, extra: Record<string, string>): Record<string, string> {
   return {
-    'tenant-id': tenant.tenantId,
-    'client-id': tenant.clientId,
-    'client-secret': tenant.clientSecret,
-    'authority-host': tenant.authorityHost,
-    'graph-endpoint': tenant.graphEndpoint,
+    ...tenantInputs(tenant),
     'rate-limit': '500',
     'log-types': TYPES.join(','),
     incremental: 'true',

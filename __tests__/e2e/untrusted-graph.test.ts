@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { startFakeTenant, type FakeTenant, type GraphBehaviour } from '../fake-tenant/index.js'
 import { FOREIGN_ID_PREFIX } from '../fake-tenant/elsewhere.js'
-import { runAction, type RunActionResult } from '../support/run-action.js'
+import { runAction, type RunActionResult, tenantInputs } from '../support/run-action.js'
 import { forgedCommands } from '../support/workflow-commands.js'
 
 const NOW = new Date('2026-10-06T12:00:00Z')
@@ -43,11 +43,7 @@ function run(
     tenant,
     env,
     inputs: {
-      'tenant-id': tenant.tenantId,
-      'client-id': tenant.clientId,
-      'client-secret': tenant.clientSecret,
-      'authority-host': tenant.authorityHost,
-      'graph-endpoint': tenant.graphEndpoint,
+      ...tenantInputs(tenant),
       'rate-limit': '200',
       'page-size': '20',
       since: tenant.dataset.window.start.toISOString(),

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startFakeTenant, type FakeTenant } from '../fake-tenant/index.js'
-import { runAction, type RunActionResult } from '../support/run-action.js'
+import { runAction, type RunActionResult, tenantInputs } from '../support/run-action.js'
 import { forgedCommands } from '../support/workflow-commands.js'
 
 const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'index.js')
@@ -47,11 +47,7 @@ async function run(
     cwd: ws,
     env: { GITHUB_WORKSPACE: ws, ...env },
     inputs: {
-      'tenant-id': tenant.tenantId,
-      'client-id': tenant.clientId,
-      'client-secret': tenant.clientSecret,
-      'authority-host': tenant.authorityHost,
-      'graph-endpoint': tenant.graphEndpoint,
+      ...tenantInputs(tenant),
       'log-types': 'audit-logs',
       since: '2026-10-05T00:00:00Z',
       until: '2026-10-06T00:00:00Z',

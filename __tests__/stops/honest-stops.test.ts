@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { allRecords, startFakeTenant, type FakeTenant } from '../fake-tenant/index.js'
-import { runAction, type RunActionResult } from '../support/run-action.js'
+import { runAction, type RunActionResult, tenantInputs } from '../support/run-action.js'
 import { canMountSmallDisk, mountSmallDisk } from '../support/small-disk.js'
 
 const HOUR = 3_600_000
@@ -21,11 +21,7 @@ const FIELD = { 'audit-logs': 'activityDateTime', 'service-principal-sign-ins': 
 
 function inputs(tenant: FakeTenant, extra: Record<string, string>): Record<string, string> {
   return {
-    'tenant-id': tenant.tenantId,
-    'client-id': tenant.clientId,
-    'client-secret': tenant.clientSecret,
-    'authority-host': tenant.authorityHost,
-    'graph-endpoint': tenant.graphEndpoint,
+    ...tenantInputs(tenant),
     'rate-limit': '500',
     'log-types': TYPES.join(','),
     ...extra

@@ -39,6 +39,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const BLOCK_NETWORK = join(ROOT, '__tests__', 'support', 'block-network.cjs')
 
 /** @actions/core's name mangling: upper case, spaces to underscores, hyphens kept. */
+/** The inputs that point the action at the simulated tenant with a client secret. */
+export function tenantInputs(tenant: FakeTenant): Record<string, string> {
+  return {
+    'tenant-id': tenant.tenantId,
+    'client-id': tenant.clientId,
+    'client-secret': tenant.clientSecret,
+    'authority-host': tenant.authorityHost,
+    'graph-endpoint': tenant.graphEndpoint
+  }
+}
+
 export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
