@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync'
 import { LOG_TYPES, type LogTypeName } from '../../src/settings.js'
 import { LOG_TYPE_SPECS } from '../../src/log-types.js'
 import { expectedIds, startFakeTenant, type FakeTenant } from '../fake-tenant/index.js'
-import { runAction } from '../support/run-action.js'
+import { runAction, tenantInputs } from '../support/run-action.js'
 
 const NOW = new Date('2026-10-06T12:00:00Z')
 let tenant: FakeTenant
@@ -24,11 +24,7 @@ afterAll(() => tenant?.stop())
 
 function baseInputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    'tenant-id': tenant.tenantId,
-    'client-id': tenant.clientId,
-    'client-secret': tenant.clientSecret,
-    'authority-host': tenant.authorityHost,
-    'graph-endpoint': tenant.graphEndpoint,
+    ...tenantInputs(tenant),
     'rate-limit': '200',
     'page-size': '40',
     ...extra
@@ -157,6 +153,8 @@ describe('the bundled action against the simulated tenant', () => {
       expect(warning).toContain('retention')
     }
     expect(run.summary).toContain("past Microsoft Graph's retention")
+    // The output agrees with the manifest: the whole window was not exported.
+    expect(run.outputs.complete).toBe('false')
   })
 
   it('a 403 on one log type leaves the others exported and uploaded, and fails the step with the fix', async () => {

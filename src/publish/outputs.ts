@@ -25,6 +25,10 @@ export function setOutputs(
   core.setOutput('window-end', settings.window.end.toISOString())
   core.setOutput('manifest', manifestPath)
   core.setOutput('checksums', checksumsPath)
-  // false when a log type failed or the run stopped (time budget, cancel) before the window was read.
-  core.setOutput('complete', String(result.logTypes.every(t => t.status === 'ok')))
+  // false when a log type failed, the run stopped (time budget, cancel) before the window was
+  // read, or part of the window is past Graph's retention: as the manifest's `complete`.
+  core.setOutput(
+    'complete',
+    String(result.logTypes.every(t => t.status === 'ok' && !t.retentionGap))
+  )
 }
