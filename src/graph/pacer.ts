@@ -58,13 +58,6 @@ export class Pacer {
   private holdSamples = 0
   /** When the queue last ran empty (a start slot may have gone unused since). */
   private emptySince = -Infinity
-  /**
-   * When the last start was due: the later of its earliest allowed time and its
-   * request's arrival. A timer fires late, and a busy event loop (parsing a page
-   * of 1000 records) later still; spacing from the late start lost that time on
-   * every request (on a simulated 59-page export about a second in thirteen).
-   */
-  private lastDue = -Infinity
   /** Every request's hold time (start to release), for the scheduler's tail tolerance. */
   readonly latency = new LatencyStats()
   private readonly counters = {
@@ -206,13 +199,7 @@ export class Pacer {
   private earliestStart(): number {
     let at = this.holdUntil
     const n = this.recentStarts.length
-    if (n > 0) {
-      // Evenly spaced from when the last start was due, so lateness is caught up; but
-      // never closer than half the spacing to it (the sliding window below still bounds
-      // every window to the rate).
-      const spacing = this.windowMs / this.effectiveRate
-      at = Math.max(at, this.lastDue + spacing, this.recentStarts[n - 1] + spacing / 2)
-    }
+    if (n > 0) at = Math.max(at, this.recentStarts[n - 1] + this.windowMs / this.effectiveRate)
     // Half-open windows: a start at t counts for [t, t + windowMs).
     if (n >= this.effectiveRate) {
       at = Math.max(at, this.recentStarts[n - this.effectiveRate] + this.windowMs)
@@ -220,8 +207,7 @@ export class Pacer {
     return at
   }
 
-  /** `timerAt`: when the timer that calls this was due (a start it lets go was due then). */
-  private pump(timerAt?: number): void {
+  private pump(): void {
     while (this.queue.length > 0 && this.inFlight < this.maxConcurrency) {
       const now = this.clock.now()
       const at = this.earliestStart()
@@ -229,12 +215,7 @@ export class Pacer {
         this.wakeAt(at, now)
         return
       }
-      const waiter = this.queue.shift() as Waiter
-      // Only a timer's lateness is caught up (a start that waited for a concurrency
-      // slot was due when the slot freed, which is now).
-      this.lastDue = Math.min(now, Math.max(at, waiter.enqueuedAt, timerAt ?? now))
-      timerAt = undefined
-      this.start(waiter, now)
+      this.start(this.queue.shift() as Waiter, now)
       if (this.queue.length === 0) this.emptySince = now
     }
     // Nobody waits, or only a release can let the next one go (and release pumps):
@@ -271,7 +252,7 @@ export class Pacer {
       () => {
         if (this.timer?.controller !== controller) return
         this.timer = undefined
-        this.pump(at)
+        this.pump()
       },
       () => undefined // cancelled
     )
