@@ -125,3 +125,41 @@ it('a restart that trusted the order re-reads the whole slice when the order bre
   expect(decodeURIComponent(fresh[1])).toContain(`le ${at(94).replace('.000Z', '')}.9999999Z`)
   expect(logger.lines.some(l => l.includes('re-reading'))).toBe(true)
 })
+
+it('hands nothing off once the order is broken (hand-off, like split and hedge, relies on it)', () => {
+  const spec = LOG_TYPE_SPECS['audit-logs']
+  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
+  const logger = recordingLogger()
+  const chain = new Chain(
+    {
+      spec,
+      graphEndpoint: 'https://graph.test',
+      extraFilter: '',
+      pageSize: 3,
+      window,
+      logger,
+      onProgress: () => {},
+      // One record a second: 100 expected in the chain's range.
+      averageDensity: () => 1 / 1000,
+      fetch: {
+        transport: { get: async () => response(500, {}) },
+        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
+        clock: systemClock,
+        policy: DEFAULT_RETRY_POLICY,
+        logger,
+        spec,
+        cloud: 'public',
+        counters: newCounters()
+      }
+    },
+    window.start.getTime(),
+    window.end.getTime(),
+    join(mkdtempSync(join(tmpdir(), 'chain-order-')), 'chain.jsonl')
+  )
+  chain.pages = 1
+  expect(chain.handOff(1000, 3)).toBeDefined()
+  chain.startMs = window.start.getTime()
+  chain.orderTrusted = false
+  expect(chain.handOff(1000, 3)).toBeUndefined()
+  expect(chain.startMs).toBe(window.start.getTime())
+})

@@ -56,8 +56,10 @@ describe('split policy', () => {
 
   it('picks the chain with the most work, then chains not yet heard from', () => {
     expect(pickChain([3_000, 9_000, 1_000], 1000)).toBe(1)
-    expect(pickChain([1_500, undefined], 1000)).toBe(1)
-    expect(pickChain([1_500, 1_000], 1000)).toBe(-1)
+    expect(pickChain([900, undefined], 1000)).toBe(1)
+    // More than a page is enough on a free slot: the short page the split costs is free.
+    expect(pickChain([1_500, 1_000], 1000)).toBe(0)
+    expect(pickChain([1_000, 900], 1000)).toBe(-1)
   })
 
   it('gives a new chain a fair share of the work left', () => {
@@ -145,6 +147,27 @@ describe('on a virtual clock', () => {
     expect(run.graph.starts.length).toBeLessThanOrEqual(MIN_PAGES + 3)
     expect(run.result.logTypes.map(t => t.chains)).toEqual([3, 1, 1])
     expect(run.durationMs).toBeLessThan(((MIN_PAGES / 5) * 1000) / 0.9)
+    expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
+  }, 60_000)
+
+  it('splits the last chain of a burst on a free slot instead of reading it page after page', async () => {
+    // 80% of 13,500 audit records in one hour: inside the burst the density estimate sees
+    // under two pages ahead, and a two-page rule left one chain reading the burst at one
+    // start per 600 ms while the budget (one per 200 ms) idled: 6.7 s; splitting any chain
+    // with more than a page on a free slot ends in about 5.7 s.
+    const times = burstyTimes(
+      13_500,
+      WEEK.start.getTime(),
+      END,
+      { share: 0.8, atMs: BURST.atMs },
+      10
+    )
+    const run = await virtualExport(
+      { ...RUN, logTypes: ['audit-logs'] },
+      { records: { 'audit-logs': times }, latencyMs: page => 500 + 0.1 * page.records }
+    )
+    expectExact(run, ['audit-logs'])
+    expect(run.durationMs).toBeLessThan(6_200)
     expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
   }, 60_000)
 

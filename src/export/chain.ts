@@ -231,7 +231,9 @@ export class Chain {
     minSpanMs: number,
     keepRecords: number
   ): { startMs: number; endMs: number; expectedRecords?: number } | undefined {
-    const model = this.densityModel()
+    // Without the order (see noteOrder) the chain reads its query to the end anyway,
+    // and nothing below its position is known to be unread: no hand-off.
+    const model = this.orderTrusted ? this.densityModel() : undefined
     if (!model) return this.pages === 0 ? this.splitByTime(minSpanMs) : undefined
     const remaining = model.recordsBetween(this.startMs)
     if (remaining <= keepRecords) return undefined
