@@ -163,3 +163,68 @@ it('hands nothing off once the order is broken (hand-off, like split and hedge, 
   expect(chain.handOff(1000, 3)).toBeUndefined()
   expect(chain.startMs).toBe(window.start.getTime())
 })
+
+it('a retention answer to a query sent before a split raised the start moves the chain to the later of the two', async () => {
+  // The query went out for [0 s, 100 s); a split then raised the chain's start to 50 s;
+  // Graph answers that its data starts at 30 s. The chain's own range is all held:
+  // it re-reads from 50 s, not 30 s (that part is the new chain's), and does not fail.
+  const spec = LOG_TYPE_SPECS['audit-logs']
+  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
+  const logger = recordingLogger()
+  const urls: string[] = []
+  let answerFirst: () => void = () => {}
+  const firstAnswered = new Promise<void>(resolve => (answerFirst = resolve))
+  const transport: GraphTransport = {
+    get: async url => {
+      urls.push(url)
+      if (urls.length === 1) {
+        await firstAnswered
+        return response(400, {
+          error: {
+            code: 'UnknownError',
+            message:
+              "Specified argument was out of the range of valid values. (Parameter 'Minimum allowed time for activityDateTime is 10/5/2026 10:00:30 AM')"
+          }
+        })
+      }
+      return response(200, { value: [rec('r99', 99), rec('r70', 70), rec('r51', 51)] })
+    }
+  }
+  const chain = new Chain(
+    {
+      spec,
+      graphEndpoint: 'https://graph.test',
+      extraFilter: '',
+      pageSize: 3,
+      window,
+      logger,
+      onProgress: () => {},
+      averageDensity: () => 0,
+      fetch: {
+        transport,
+        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
+        clock: systemClock,
+        policy: DEFAULT_RETRY_POLICY,
+        logger,
+        spec,
+        cloud: 'public',
+        counters: newCounters()
+      }
+    },
+    window.start.getTime(),
+    window.end.getTime(),
+    join(mkdtempSync(join(tmpdir(), 'chain-retention-')), 'chain.jsonl')
+  )
+  const running = chain.run(new AbortController().signal)
+  while (urls.length === 0) await new Promise(resolve => setTimeout(resolve, 5))
+  expect(chain.splitByTime(1000)).toEqual({ startMs: BASE, endMs: BASE + 50_000 })
+  answerFirst()
+  await running
+  expect(chain.startMs).toBe(BASE + 50_000)
+  expect(decodeURIComponent(urls[1])).toContain(`ge ${at(50).replace('.000Z', 'Z')}`)
+  const ids = readFileSync(chain.tmpPath, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(line => (JSON.parse(line) as { id: string }).id)
+  expect(ids).toEqual(['r99', 'r70', 'r51'])
+})

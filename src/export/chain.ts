@@ -138,6 +138,8 @@ export class Chain {
   private lastTimeSeen = Number.POSITIVE_INFINITY
   /** The end of the current query's range. */
   private queryEndMs = 0
+  /** The start of the current query's range (the chain's startMs when it was sent). */
+  private queryStartMs = 0
   /** The current query ends below endMs (a restart from the oldest second written). */
   private narrowed = false
   private retentionMoves = 0
@@ -361,8 +363,9 @@ export class Chain {
           error instanceof GraphRequestError &&
           error.kind === 'retention-edge' &&
           error.retentionEdgeMs !== undefined &&
-          // A minimum at or before where we asked from cannot move us on: fail, naming retention.
-          error.retentionEdgeMs > this.startMs &&
+          // A minimum at or before where the query asked from cannot move it on: fail, naming
+          // retention. (Not this.startMs: a split may have raised it while the query was out.)
+          error.retentionEdgeMs > this.queryStartMs &&
           spec.timeField &&
           this.retentionMoves < MAX_RETENTION_MOVES
         ) {
@@ -371,8 +374,9 @@ export class Chain {
           const edge = error.retentionEdgeMs
           this.settings.onRetentionEdge?.(edge)
           const until = this.narrowed ? this.queryEndMs : this.endMs
-          if (edge >= until) return
-          this.startMs = edge
+          const from = Math.max(edge, this.startMs)
+          if (from >= until) return
+          this.startMs = from
           url = this.queryUrl(until)
           firstPage = true
           followed = new Set()
@@ -558,6 +562,7 @@ export class Chain {
     // Each fresh query starts a new order: its first record may be newer than the last one seen.
     this.lastTimeSeen = Number.POSITIVE_INFINITY
     this.queryEndMs = untilMs
+    this.queryStartMs = this.startMs
     this.narrowed = untilMs < this.endMs
     const { spec, graphEndpoint, extraFilter, pageSize } = this.settings
     const range = spec.timeField ? { startMs: this.startMs, endMs: untilMs } : undefined
