@@ -31,6 +31,41 @@ function response(status: number, body: unknown): PageResponse {
   }
 }
 
+/** A chain over the audit log's [BASE, BASE + 100 s), reading from `transport`. */
+function auditChain(
+  transport: GraphTransport,
+  logger: ReturnType<typeof recordingLogger>,
+  averageDensity: () => number
+): Chain {
+  const spec = LOG_TYPE_SPECS['audit-logs']
+  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
+  return new Chain(
+    {
+      spec,
+      graphEndpoint: 'https://graph.test',
+      extraFilter: '',
+      pageSize: 3,
+      window,
+      logger,
+      onProgress: () => {},
+      averageDensity,
+      fetch: {
+        transport,
+        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
+        clock: systemClock,
+        policy: DEFAULT_RETRY_POLICY,
+        logger,
+        spec,
+        cloud: 'public',
+        counters: newCounters()
+      }
+    },
+    window.start.getTime(),
+    window.end.getTime(),
+    join(mkdtempSync(join(tmpdir(), 'chain-order-')), 'chain.jsonl')
+  )
+}
+
 /**
  * A Graph whose order holds for the first two pages by chance: `late` (98.5 s)
  * would only have come on a later page. The chain's link then dies; the restart
@@ -79,34 +114,8 @@ function scriptedGraph(): { transport: GraphTransport; urls: string[] } {
 
 it('a restart that trusted the order re-reads the whole slice when the order breaks', async () => {
   const { transport, urls } = scriptedGraph()
-  const spec = LOG_TYPE_SPECS['audit-logs']
-  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
   const logger = recordingLogger()
-  const chain = new Chain(
-    {
-      spec,
-      graphEndpoint: 'https://graph.test',
-      extraFilter: '',
-      pageSize: 3,
-      window,
-      logger,
-      onProgress: () => {},
-      averageDensity: () => 0,
-      fetch: {
-        transport,
-        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
-        clock: systemClock,
-        policy: DEFAULT_RETRY_POLICY,
-        logger,
-        spec,
-        cloud: 'public',
-        counters: newCounters()
-      }
-    },
-    window.start.getTime(),
-    window.end.getTime(),
-    join(mkdtempSync(join(tmpdir(), 'chain-order-')), 'chain.jsonl')
-  )
+  const chain = auditChain(transport, logger, () => 0)
   await chain.run(new AbortController().signal)
   const ids = new Set(
     readFileSync(chain.tmpPath, 'utf8')
@@ -127,49 +136,21 @@ it('a restart that trusted the order re-reads the whole slice when the order bre
 })
 
 it('hands nothing off once the order is broken (hand-off, like split and hedge, relies on it)', () => {
-  const spec = LOG_TYPE_SPECS['audit-logs']
-  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
   const logger = recordingLogger()
-  const chain = new Chain(
-    {
-      spec,
-      graphEndpoint: 'https://graph.test',
-      extraFilter: '',
-      pageSize: 3,
-      window,
-      logger,
-      onProgress: () => {},
-      // One record a second: 100 expected in the chain's range.
-      averageDensity: () => 1 / 1000,
-      fetch: {
-        transport: { get: async () => response(500, {}) },
-        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
-        clock: systemClock,
-        policy: DEFAULT_RETRY_POLICY,
-        logger,
-        spec,
-        cloud: 'public',
-        counters: newCounters()
-      }
-    },
-    window.start.getTime(),
-    window.end.getTime(),
-    join(mkdtempSync(join(tmpdir(), 'chain-order-')), 'chain.jsonl')
-  )
+  // One record a second: 100 expected in the chain's range.
+  const chain = auditChain({ get: async () => response(500, {}) }, logger, () => 1 / 1000)
   chain.pages = 1
   expect(chain.handOff(1000, 3)).toBeDefined()
-  chain.startMs = window.start.getTime()
+  chain.startMs = BASE
   chain.orderTrusted = false
   expect(chain.handOff(1000, 3)).toBeUndefined()
-  expect(chain.startMs).toBe(window.start.getTime())
+  expect(chain.startMs).toBe(BASE)
 })
 
 it('a retention answer to a query sent before a split raised the start moves the chain to the later of the two', async () => {
   // The query went out for [0 s, 100 s); a split then raised the chain's start to 50 s;
   // Graph answers that its data starts at 30 s. The chain's own range is all held:
   // it re-reads from 50 s, not 30 s (that part is the new chain's), and does not fail.
-  const spec = LOG_TYPE_SPECS['audit-logs']
-  const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
   const logger = recordingLogger()
   const urls: string[] = []
   let answerFirst: () => void = () => {}
@@ -190,31 +171,7 @@ it('a retention answer to a query sent before a split raised the start moves the
       return response(200, { value: [rec('r99', 99), rec('r70', 70), rec('r51', 51)] })
     }
   }
-  const chain = new Chain(
-    {
-      spec,
-      graphEndpoint: 'https://graph.test',
-      extraFilter: '',
-      pageSize: 3,
-      window,
-      logger,
-      onProgress: () => {},
-      averageDensity: () => 0,
-      fetch: {
-        transport,
-        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
-        clock: systemClock,
-        policy: DEFAULT_RETRY_POLICY,
-        logger,
-        spec,
-        cloud: 'public',
-        counters: newCounters()
-      }
-    },
-    window.start.getTime(),
-    window.end.getTime(),
-    join(mkdtempSync(join(tmpdir(), 'chain-retention-')), 'chain.jsonl')
-  )
+  const chain = auditChain(transport, logger, () => 0)
   const running = chain.run(new AbortController().signal)
   while (urls.length === 0) await new Promise(resolve => setTimeout(resolve, 5))
   expect(chain.splitByTime(1000)).toEqual({ startMs: BASE, endMs: BASE + 50_000 })
