@@ -24,7 +24,7 @@ jest.unstable_mockModule('@actions/cache', () => ({
 }))
 
 const { prepareIncremental, saveIncremental } = await import('../../src/state/incremental.js')
-const { settingsFor } = await import('../summary/fixtures.js')
+const { settingsFor } = await import('../support/summary-fixtures.js')
 
 const logger = { debug: () => undefined, info: () => undefined, warning: () => undefined }
 

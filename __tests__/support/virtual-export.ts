@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_TUNING, runExport, type ExportResult } from '../../src/export/run-export.js'
 import type { LogTypeName, Settings } from '../../src/settings.js'
-import { ManualClock } from '../graph-utils/manual-clock.js'
+import { ManualClock } from './manual-clock.js'
 import { recordingLogger } from './recording-logger.js'
 import {
   VIRTUAL_GRAPH,

@@ -10,7 +10,7 @@
 import { LOG_TYPE_SPECS } from '../../src/log-types.js'
 import type { GraphTransport, PageResponse } from '../../src/graph/graph-transport.js'
 import type { LogTypeName } from '../../src/settings.js'
-import type { ManualClock } from '../graph-utils/manual-clock.js'
+import type { ManualClock } from './manual-clock.js'
 import { mulberry32 } from '../fake-tenant/random.js'
 
 export const VIRTUAL_GRAPH = 'https://graph.virtual.test'

@@ -1,5 +1,5 @@
 import { systemClock } from '../../src/graph/clock.js'
-import { ManualClock } from './manual-clock.js'
+import { ManualClock } from '../support/manual-clock.js'
 
 describe('systemClock', () => {
   it('reads epoch milliseconds', () => {

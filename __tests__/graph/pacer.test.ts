@@ -1,5 +1,5 @@
 import { Pacer, type PacerOptions } from '../../src/graph/pacer.js'
-import { ManualClock } from './manual-clock.js'
+import { ManualClock } from '../support/manual-clock.js'
 
 interface Start {
   /** Order of the acquire() call, which FIFO must preserve. */

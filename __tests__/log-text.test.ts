@@ -6,8 +6,8 @@ import { jest } from '@jest/globals'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import * as log from '../../src/actions-log.js'
-import { safeLogMessage, safeLogText } from '../../src/log-text.js'
+import * as log from '../src/actions-log.js'
+import { safeLogMessage, safeLogText } from '../src/log-text.js'
 
 /** Lines the runner would read as a command: `::` after leading whitespace, or `##[` anywhere. */
 function commandLines(stdout: string): string[] {
@@ -92,7 +92,7 @@ describe('actions-log writes nothing the runner reads as a command', () => {
 })
 
 describe('the log boundary', () => {
-  const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src')
+  const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src')
   const files = (dir: string): string[] =>
     readdirSync(dir).flatMap(name => {
       const path = join(dir, name)

@@ -7,7 +7,7 @@
 import { createFindings } from '../../src/findings/create-findings.js'
 import { drawnBuckets } from '../../src/publish/summary-timeline.js'
 import { renderSummary } from '../../src/publish/summary.js'
-import { exportResult, logTypeResult, settingsFor } from './fixtures.js'
+import { exportResult, logTypeResult, settingsFor } from '../support/summary-fixtures.js'
 
 const MINUTE = 60_000
 

@@ -1,4 +1,4 @@
-import { CLOUD_ENDPOINTS, graphScope } from '../../src/clouds.js'
+import { CLOUD_ENDPOINTS, graphScope } from '../src/clouds.js'
 
 describe('clouds', () => {
   it('derives the token scope from the Graph root', () => {

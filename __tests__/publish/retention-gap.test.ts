@@ -1,7 +1,7 @@
 /** Issue 13: a retention gap and order violations are marked in the manifest and the summary. */
 import { buildManifest } from '../../src/output/manifest.js'
 import { renderSummary } from '../../src/publish/summary.js'
-import { exportResult, logTypeResult, settingsFor } from './fixtures.js'
+import { exportResult, logTypeResult, settingsFor } from '../support/summary-fixtures.js'
 
 const gap = {
   start: new Date('2026-09-01T00:00:00Z'),

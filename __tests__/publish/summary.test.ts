@@ -14,7 +14,7 @@ import {
   PIPE,
   R3,
   settingsFor
-} from './fixtures.js'
+} from '../support/summary-fixtures.js'
 import { nodes, textOf, toHtml, wellFormed, type MdNode } from './markdown.js'
 
 function tenantFindings(): Findings {

@@ -20,7 +20,7 @@ import {
   R2,
   R3,
   settingsFor
-} from './fixtures.js'
+} from '../support/summary-fixtures.js'
 
 function collect(settings = settingsFor()) {
   const findings = createFindings(settings)

@@ -1,11 +1,11 @@
-import { UserError } from '../../src/errors.js'
+import { UserError } from '../src/errors.js'
 import {
   formatInstant,
   parseDuration,
   parseInstant,
   resolveWindow,
   retentionWarnings
-} from '../../src/window.js'
+} from '../src/window.js'
 
 // A fixed clock, deliberately not on an hour boundary so alignment is visible.
 const NOW = new Date('2026-10-05T10:37:12.345Z')

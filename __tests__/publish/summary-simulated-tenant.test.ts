@@ -8,7 +8,7 @@ import { createFindings } from '../../src/findings/create-findings.js'
 import type { AuditFindings, TopList, WorkloadFindings } from '../../src/findings/types.js'
 import { renderSummary } from '../../src/publish/summary.js'
 import type { LogTypeName } from '../../src/settings.js'
-import { exportResult, logTypeResult, settingsFor } from './fixtures.js'
+import { exportResult, logTypeResult, settingsFor } from '../support/summary-fixtures.js'
 import { nodes, textOf, toHtml, wellFormed } from './markdown.js'
 
 const window = { start: new Date('2026-10-03T00:00:00Z'), end: new Date('2026-10-05T00:00:00Z') }
