@@ -3,6 +3,7 @@
  * schema checks; used by scripts/lint-workflows.mjs and by the docs tests (for
  * the README's YAML blocks). Pure functions of the file's text.
  */
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml'
 
 /**
  * Rules the schema cannot express, from zizmor's audits (template-injection,
@@ -20,64 +21,50 @@
  *   other code; a SHA cannot. The one exception is this action itself in
  *   examples/ (`<owner>/entra-log-export@v1`), which shows users the usage.
  *
- * The workflows are ours and schema-valid, so a line-based reading is enough:
- * a key's block ends at the first non-blank line indented no deeper than it.
+ * The text is read with a YAML parser (`yaml`), so quoting, flow style and
+ * comments cannot hide a step from these rules; text that is not valid YAML is
+ * itself a problem.
  */
 export function policyProblems(text) {
-  const lines = text.split(/\r?\n/)
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines })
+  if (doc.errors.length > 0)
+    return doc.errors.map(e => `line ${e.linePos?.[0].line ?? 1}: ${e.message}`)
+  const lineOf = offset => lines.linePos(offset).line
   const problems = []
-  const indentOf = line => line.search(/\S/)
-  /** Index of the last line of the block scalar or mapping that starts at `i`. */
-  const blockEnd = (i, indent) => {
-    let last = i
-    for (let j = i + 1; j < lines.length; j++) {
-      if (lines[j].trim() === '') continue
-      if (indentOf(lines[j]) <= indent) break
-      last = j
-    }
-    return last
-  }
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    if (/^\s*#/.test(line)) continue
-    const run = /^(\s*)(-\s+)?run:\s*(.*)$/.exec(line)
-    if (run) {
-      const keyIndent = run[1].length + (run[2]?.length ?? 0)
-      const last = blockEnd(i, keyIndent)
-      for (let j = i; j <= last; j++) {
-        const text = j === i ? run[3] : lines[j]
-        if (text.includes('${{')) {
-          problems.push(
-            `line ${j + 1}: \${{ }} inside run: (pass the value through env: and read "$NAME")`
-          )
+  visit(doc, {
+    Map(_, step) {
+      const run = step.get('run', true)
+      if (isScalar(run) && typeof run.value === 'string' && run.range) {
+        // Report each line of the script that holds an expression (as written, in the source).
+        const source = text.slice(run.range[0], run.range[1])
+        for (const match of source.matchAll(/\$\{\{/g)) {
+          problems.push({
+            line: lineOf(run.range[0] + match.index),
+            text: '${{ }} inside run: (pass the value through env: and read "$NAME")'
+          })
         }
       }
-    }
-    const uses = /^(\s*)(-\s+)?uses:\s*(['"]?)([^\s'"#]+)\3\s*(#.*)?$/.exec(line)
-    if (uses) {
-      const target = uses[4]
-      const comment = uses[5] ?? ''
-      if (target.startsWith('./') || target === '.' || target.startsWith('docker://')) continue
-      if (/^[^/]+\/entra-log-export@v\d+$/.test(target)) continue
+      const uses = step.get('uses', true)
+      if (!isScalar(uses) || typeof uses.value !== 'string') return
+      const target = uses.value.trim()
+      const line = uses.range ? lineOf(uses.range[0]) : 1
+      if (target.startsWith('./') || target === '.' || target.startsWith('docker://')) return
+      if (/^[^/]+\/entra-log-export@v\d+$/.test(target)) return
       if (!/@[0-9a-f]{40}$/.test(target)) {
-        problems.push(`line ${i + 1}: ${target} is not pinned to a full commit SHA`)
-      } else if (!/^#\s*v\d+\.\d+\.\d+\b/.test(comment)) {
-        problems.push(`line ${i + 1}: ${target} lacks its '# vX.Y.Z' version comment`)
+        problems.push({ line, text: `${target} is not pinned to a full commit SHA` })
+      } else if (!/^\s*v\d+\.\d+\.\d+\b/.test(uses.comment ?? '')) {
+        problems.push({ line, text: `${target} lacks its '# vX.Y.Z' version comment` })
       }
       if (/^actions\/checkout@/.test(target)) {
-        // The step's keys: from its `- ` line to the end of the step.
-        const stepIndent = uses[2] ? uses[1].length : uses[1].length - 2
-        let first = i
-        while (first > 0 && !new RegExp(`^\\s{${stepIndent}}-\\s`).test(lines[first])) first--
-        const last = blockEnd(first, stepIndent)
-        const step = lines.slice(first, last + 1).join('\n')
-        if (!/^\s+persist-credentials:\s*(['"]?)false\1\s*(#.*)?$/m.test(step)) {
-          problems.push(`line ${i + 1}: actions/checkout without 'persist-credentials: false'`)
+        const persist = step.getIn(['with', 'persist-credentials'])
+        if (persist !== false && persist !== 'false') {
+          problems.push({ line, text: "actions/checkout without 'persist-credentials: false'" })
         }
       }
     }
-  }
-  return problems
+  })
+  return problems.sort((a, b) => a.line - b.line).map(p => `line ${p.line}: ${p.text}`)
 }
 
 /**
@@ -86,13 +73,18 @@ export function policyProblems(text) {
  * docs, dependabot-options-reference#cooldown: 1 to 90 days).
  */
 export function dependabotProblems(text) {
-  const entries = text.split(/^\s*-\s+package-ecosystem:/m).slice(1)
+  const doc = parseDocument(text)
+  if (doc.errors.length > 0) return doc.errors.map(e => e.message)
+  const updates = doc.get('updates')
+  const entries = isSeq(updates) ? updates.items.filter(isMap) : []
   if (entries.length === 0) return ['no update entries']
   return entries.flatMap(entry => {
-    const ecosystem = entry.split('\n')[0].trim()
-    const days = /^\s+cooldown:\s*\n\s+default-days:\s*(\d+)\s*$/m.exec(entry)?.[1]
-    if (days === undefined) return [`${ecosystem}: no 'cooldown: default-days'`]
+    const ecosystem = String(entry.get('package-ecosystem') ?? '(no package-ecosystem)')
+    const days = entry.getIn(['cooldown', 'default-days'])
+    if (days === undefined || days === null) return [`${ecosystem}: no 'cooldown: default-days'`]
     const n = Number(days)
-    return n >= 1 && n <= 90 ? [] : [`${ecosystem}: cooldown default-days ${n} is not 1..90`]
+    return Number.isInteger(n) && n >= 1 && n <= 90
+      ? []
+      : [`${ecosystem}: cooldown default-days ${days} is not 1..90`]
   })
 }

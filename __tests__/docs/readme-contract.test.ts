@@ -3,73 +3,18 @@
 // workflow it or examples/ shows may only use inputs and outputs that exist.
 // On a mismatch the failure message carries the table to paste into README.md.
 import { readFileSync, readdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml'
 import { LOG_TYPE_SPECS } from '../../src/log-types.js'
 import { LOG_TYPES } from '../../src/settings.js'
+import {
+  ROOT,
+  parseActionYml,
+  readActionYml,
+  type ActionEntry as Entry
+} from '../support/action-yml.js'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
-
-interface Entry {
-  name: string
-  fields: Record<string, string>
-}
-
-// ---------------------------------------------------------------------------
-// action.yml, parsed by hand: the repository has no direct YAML dependency, and
-// action.yml only uses maps, quoted/plain scalars and folded (>-) blocks.
-
-function parseScalar(raw: string): string {
-  const text = raw.trim()
-  if (text.startsWith("'") && text.endsWith("'") && text.length >= 2) {
-    return text.slice(1, -1).replace(/''/g, "'")
-  }
-  if (text.startsWith('"') && text.endsWith('"') && text.length >= 2) {
-    return text.slice(1, -1).replace(/\\(["\\])/g, '$1')
-  }
-  return text
-}
-
-function parseActionSections(text: string): { inputs: Entry[]; outputs: Entry[] } {
-  const sections: Record<string, Entry[]> = { inputs: [], outputs: [] }
-  const lines = text.split(/\r?\n/)
-  let section: Entry[] | undefined
-  let entry: Entry | undefined
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    if (line.trim() === '' || line.trim().startsWith('#')) continue
-    const indent = line.length - line.trimStart().length
-    if (indent === 0) {
-      const key = /^([\w-]+):/.exec(line)?.[1]
-      section = key !== undefined ? sections[key] : undefined
-      entry = undefined
-      continue
-    }
-    if (section === undefined) continue
-    const match = /^([\w-]+):\s*(.*)$/.exec(line.trim())
-    if (match === null) throw new Error(`action.yml line ${i + 1} not understood: ${line}`)
-    const [, key, rest] = match
-    if (indent === 2) {
-      entry = { name: key, fields: {} }
-      section.push(entry)
-    } else if (indent === 4 && entry !== undefined) {
-      if (/^[>|][-+]?$/.test(rest)) {
-        const block: string[] = []
-        while (
-          i + 1 < lines.length &&
-          (lines[i + 1].trim() === '' || /^ {5,}/.test(lines[i + 1]))
-        ) {
-          block.push(lines[++i].trim())
-        }
-        entry.fields[key] = rest.startsWith('>') ? block.join(' ').trim() : block.join('\n')
-      } else {
-        entry.fields[key] = parseScalar(rest)
-      }
-    }
-  }
-  return { inputs: sections.inputs, outputs: sections.outputs }
-}
 
 // ---------------------------------------------------------------------------
 // README tables
@@ -77,8 +22,8 @@ function parseActionSections(text: string): { inputs: Entry[]; outputs: Entry[] 
 const escapeCell = (text: string): string => text.replace(/\|/g, '\\|')
 
 function defaultCell(input: Entry): string {
-  if (input.fields.required === 'true') return '**required**'
-  const value = input.fields.default ?? ''
+  if (input.required) return '**required**'
+  const value = input.default ?? ''
   return value === '' ? '_(empty)_' : `\`${value}\``
 }
 
@@ -86,9 +31,7 @@ function renderInputs(inputs: Entry[]): string {
   return [
     '| Input | Default | Description |',
     '| --- | --- | --- |',
-    ...inputs.map(
-      i => `| \`${i.name}\` | ${defaultCell(i)} | ${escapeCell(i.fields.description ?? '')} |`
-    )
+    ...inputs.map(i => `| \`${i.name}\` | ${defaultCell(i)} | ${escapeCell(i.description)} |`)
   ].join('\n')
 }
 
@@ -96,7 +39,7 @@ function renderOutputs(outputs: Entry[]): string {
   return [
     '| Output | Description |',
     '| --- | --- |',
-    ...outputs.map(o => `| \`${o.name}\` | ${escapeCell(o.fields.description ?? '')} |`)
+    ...outputs.map(o => `| \`${o.name}\` | ${escapeCell(o.description)} |`)
   ].join('\n')
 }
 
@@ -127,20 +70,58 @@ function tableRows(markdown: string): string[][] {
 
 const unticked = (cell: string): string => cell.replace(/^`(.*)`$/, '$1')
 
-const action = parseActionSections(read('action.yml'))
+const action = readActionYml()
 const readme = read('README.md')
 
 describe('action.yml as parsed for the README', () => {
   it('has the inputs and outputs the code knows', () => {
     expect(action.inputs.length).toBeGreaterThan(20)
-    expect(action.inputs[0]).toEqual({
-      name: 'tenant-id',
-      fields: expect.objectContaining({ required: 'true' })
-    })
+    expect(action.inputs[0]).toEqual(expect.objectContaining({ name: 'tenant-id', required: true }))
     expect(action.outputs.map(o => o.name)).toContain('row-counts')
     for (const entry of [...action.inputs, ...action.outputs]) {
-      expect(entry.fields.description ?? '').not.toBe('')
+      expect([entry.name, entry.description.trim()]).not.toEqual([entry.name, ''])
     }
+  })
+})
+
+describe('the action.yml reader (a YAML parser, not lines)', () => {
+  const input = (body: string): string =>
+    `name: x\ninputs:\n  a-b:\n${body}\noutputs:\n  o:\n    description: out\n`
+
+  it('reads quoting, folding and flow style as YAML does, defaults as the runner gets them', () => {
+    const parsed = parseActionYml(
+      [
+        'name: x',
+        'inputs: { "a": { description: "say \\"hi\\"\\u0021", default: 5 },',
+        "  b: { description: 'it''s # not a comment', required: true } }",
+        'outputs:',
+        '  o:',
+        '    description: >-',
+        '      one',
+        '      two',
+        ''
+      ].join('\n')
+    )
+    expect(parsed).toEqual({
+      inputs: [
+        { name: 'a', description: 'say "hi"!', required: false, default: '5' },
+        { name: 'b', description: "it's # not a comment", required: true }
+      ],
+      outputs: [{ name: 'o', description: 'one two', required: false }]
+    })
+  })
+
+  it('fails on a duplicate key, a missing description or a non-scalar default', () => {
+    expect(() => parseActionYml(input('    description: d\n  a-b:\n    description: e'))).toThrow(
+      'Map keys must be unique'
+    )
+    expect(() => parseActionYml(input('    required: false'))).toThrow('inputs.a-b.description')
+    expect(() => parseActionYml(input('    description: d\n    default: [1]'))).toThrow(
+      'inputs.a-b.default'
+    )
+    expect(() => parseActionYml(input('    description: d\n    required: yes'))).toThrow(
+      'inputs.a-b.required'
+    )
   })
 })
 
@@ -175,13 +156,13 @@ describe('README input and output tables match action.yml', () => {
 
   it('gives each input the description from action.yml', () => {
     const actual = inputRows.map(cells => [unticked(cells[0]), cells[2]])
-    const expected = action.inputs.map(i => [i.name, escapeCell(i.fields.description ?? '')])
+    const expected = action.inputs.map(i => [i.name, escapeCell(i.description)])
     withPasteHint(expectedInputs, () => expect(actual).toEqual(expected))
   })
 
   it('lists the same outputs in the same order with their descriptions', () => {
     const actual = outputRows.map(cells => [unticked(cells[0]), cells[1]])
-    const expected = action.outputs.map(o => [o.name, escapeCell(o.fields.description ?? '')])
+    const expected = action.outputs.map(o => [o.name, escapeCell(o.description)])
     withPasteHint(expectedOutputs, () => expect(actual).toEqual(expected))
   })
 })
@@ -196,49 +177,34 @@ interface ActionStep {
   id?: string
 }
 
-/** Steps that run this action (`uses: ./` or `uses: <owner>/entra-log-export@ref`) and their `with:` keys. */
+const THIS_ACTION = /^(\.\/?|[^\s/]+\/entra-log-export@\S+)$/
+
+/**
+ * Steps that run this action (`uses: ./` or `uses: <owner>/entra-log-export@ref`) and their
+ * `with:` keys, wherever they sit in the document (a workflow's jobs or a README fragment).
+ */
 function actionSteps(source: string, text: string): ActionStep[] {
-  const lines = text.split(/\r?\n/)
-  const indentOf = (line: string): number => line.search(/\S/)
-  const blank = (line: string): boolean => line.trim() === '' || line.trim().startsWith('#')
-  const steps: ActionStep[] = []
-  for (let i = 0; i < lines.length; i++) {
-    const uses =
-      /^(\s*)(-\s+)?uses:\s*['"]?(\.\/?|[^\s'"]*\/entra-log-export@[^\s'"]+)['"]?\s*$/.exec(
-        lines[i]
-      )
-    if (uses === null) continue
-    // The step's keys start where `uses:` starts (after the `- ` when it opens the step).
-    const keyIndent = uses[1].length + (uses[2]?.length ?? 0)
-    const opensStep = (line: string): boolean => new RegExp(`^\\s{${keyIndent - 2}}-\\s`).test(line)
-    let first = i
-    while (first > 0 && !opensStep(lines[first])) first--
-    let last = i
-    while (
-      last + 1 < lines.length &&
-      (blank(lines[last + 1]) || indentOf(lines[last + 1]) >= keyIndent)
-    ) {
-      last++
-    }
-    const step: ActionStep = { source, line: i + 1, withKeys: [] }
-    let inWith = false
-    let withKeyIndent: number | undefined
-    for (let j = first; j <= last; j++) {
-      if (blank(lines[j])) continue
-      const line = j === first ? lines[j].replace(/^(\s*)-\s/, '$1  ') : lines[j]
-      const indent = indentOf(line)
-      const key = /^\s*([\w-]+):/.exec(line)?.[1]
-      if (indent === keyIndent) {
-        inWith = key === 'with'
-        withKeyIndent = undefined
-        if (key === 'id') step.id = parseScalar(line.slice(line.indexOf(':') + 1))
-      } else if (inWith && indent > keyIndent) {
-        withKeyIndent ??= indent
-        if (indent === withKeyIndent && key !== undefined) step.withKeys.push(key)
-      }
-    }
-    steps.push(step)
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines })
+  if (doc.errors.length > 0) {
+    throw new Error(`${source} is not valid YAML: ${doc.errors.map(e => e.message).join('; ')}`)
   }
+  const steps: ActionStep[] = []
+  visit(doc, {
+    Map(_, node) {
+      const uses = node.get('uses', true)
+      if (!isScalar(uses) || typeof uses.value !== 'string') return
+      if (!THIS_ACTION.test(uses.value.trim())) return
+      const withMap: unknown = node.toJSON().with
+      const id: unknown = node.get('id')
+      steps.push({
+        source,
+        line: uses.range ? lines.linePos(uses.range[0]).line : 0,
+        withKeys: withMap !== null && typeof withMap === 'object' ? Object.keys(withMap) : [],
+        ...(typeof id === 'string' ? { id } : {})
+      })
+    }
+  })
   return steps
 }
 
@@ -291,7 +257,7 @@ describe('workflows in examples/, .github/workflows/ and the README', () => {
         for (const key of step.withKeys) {
           if (!inputs.has(key)) problems.push(`${source}:${step.line}: unknown input '${key}'`)
         }
-        for (const required of action.inputs.filter(i => i.fields.required === 'true')) {
+        for (const required of action.inputs.filter(i => i.required)) {
           if (!step.withKeys.includes(required.name)) {
             problems.push(`${source}:${step.line}: missing required input '${required.name}'`)
           }

@@ -94,6 +94,29 @@ describe('workflow policy', () => {
     ])
   })
 
+  it('reads YAML, not lines: flow style and quoted keys neither hide a step nor fail a good one', () => {
+    const hidden = workflow(
+      [
+        '- { uses: actions/setup-node@v5 }',
+        '- "run": echo "${{ github.head_ref }}"',
+        `- { uses: "${CHECKOUT.split(' ')[0]}" }`
+      ].join('\n')
+    )
+    expect(policy(hidden)).toEqual([
+      expect.stringMatching(/^line 7: actions\/setup-node@v5 is not pinned/),
+      expect.stringMatching(/^line 8: .*inside run:/),
+      // A flow-style step has no room for the version comment, and the checkout keeps credentials.
+      expect.stringMatching(/^line 9: .*lacks its '# vX.Y.Z' version comment/),
+      expect.stringMatching(/^line 9: actions\/checkout without 'persist-credentials: false'/)
+    ])
+    const flowWith = workflow(`- uses: ${CHECKOUT}\n  with: { persist-credentials: false }`)
+    expect(policy(flowWith)).toEqual([])
+    expect(policy('jobs: [unclosed')).toEqual([expect.stringMatching(/^line \d+: /)])
+    const flowCooldown =
+      'version: 2\nupdates:\n  - { package-ecosystem: npm, cooldown: { default-days: 7 } }'
+    expect(dependabot(flowCooldown)).toEqual([])
+  })
+
   it('holds for every YAML block of the README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
     const blocks = [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map(m => m[1])

@@ -10,6 +10,7 @@ import { InputDefaults, Inputs } from '../../src/constants.js'
 import { UserError } from '../../src/errors.js'
 import { describeSettings, readSettings } from '../../src/inputs/index.js'
 import { LOG_TYPES } from '../../src/settings.js'
+import { parseActionYml } from '../support/action-yml.js'
 
 const NOW = new Date('2026-10-05T10:37:12Z')
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
@@ -531,25 +532,9 @@ function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 }
 
-/**
- * Reads `inputs:` names and defaults from action.yml. A tiny reader for the file's
- * own regular layout (two-space name keys, quoted `default:` values), so the test
- * needs no YAML dependency.
- */
-function parseActionInputs(yaml: string): Record<string, string> {
-  const section = yaml.split(/^inputs:\n/m)[1].split(/^\S/m)[0]
-  const inputs: Record<string, string> = {}
-  let current = ''
-  for (const line of section.split('\n')) {
-    const name = /^ {2}([a-z-]+):\s*$/.exec(line)
-    if (name) {
-      current = name[1]
-      inputs[current] = ''
-    }
-    const value = /^ {4}default:\s*'(.*)'\s*$/.exec(line)
-    if (value) inputs[current] = value[1].replace(/''/g, "'")
-  }
-  return inputs
+/** `inputs:` names and defaults from action.yml (read with a YAML parser), as the runner passes them. */
+function parseActionInputs(text: string): Record<string, string> {
+  return Object.fromEntries(parseActionYml(text).inputs.map(i => [i.name, i.default ?? '']))
 }
 
 /** Real PEM material from openssl: the certificate check parses keys for real. */
