@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
 // @ts-expect-error plain JavaScript module without type declarations
 import { dependabotProblems, policyProblems } from '../../scripts/workflow-policy.mjs'
 
@@ -143,24 +144,52 @@ describe('workflow policy', () => {
 })
 
 describe('the evidence examples', () => {
-  const read = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8')
+  interface Step {
+    id?: string
+    uses?: string
+    run?: string
+    with?: Record<string, unknown>
+  }
+  const read = (name: string): { permissions: Record<string, string>; steps: Step[] } => {
+    const workflow = parse(readFileSync(join(ROOT, 'examples', name), 'utf8')) as {
+      permissions: Record<string, string>
+      jobs: Record<string, { steps: Step[] }>
+    }
+    return {
+      permissions: workflow.permissions,
+      steps: Object.values(workflow.jobs).flatMap(job => job.steps)
+    }
+  }
+  const stepUsing = (steps: Step[], action: RegExp): Step =>
+    steps.find(step => action.test(step.uses ?? '')) ?? {}
 
   it('attests every file listed in SHA256SUMS with the permissions attestation needs', () => {
-    const text = read('attested-export.yml')
-    expect(text).toMatch(/^\s+id-token: write\b/m)
-    expect(text).toMatch(/^\s+attestations: write\b/m)
-    expect(text).toMatch(/uses: actions\/attest-build-provenance@[0-9a-f]{40} # v\d+\.\d+\.\d+/)
-    expect(text).toMatch(/subject-checksums: \$\{\{ steps\.export\.outputs\.checksums \}\}/)
+    const { permissions, steps } = read('attested-export.yml')
+    expect(permissions).toEqual(
+      expect.objectContaining({ 'id-token': 'write', attestations: 'write' })
+    )
+    const attest = stepUsing(steps, /^actions\/attest-build-provenance@[0-9a-f]{40}$/)
+    expect(attest.with).toEqual({
+      'subject-checksums': '${{ steps.export.outputs.checksums }}'
+    })
+    expect(steps.find(step => step.id === 'export')?.uses).toMatch(/\/entra-log-export@/)
   })
 
   it('copies to the container under a dated path with OIDC and checks the copy', () => {
-    const text = read('retain-in-azure-storage.yml')
-    expect(text).toMatch(/uses: azure\/login@[0-9a-f]{40} # v\d+\.\d+\.\d+/)
-    expect(text).not.toMatch(/client-secret|creds:/)
-    expect(text).toMatch(/az storage blob upload-batch/)
-    expect(text).toMatch(/--auth-mode login/)
-    expect(text).toMatch(/--destination-path "\$dest"/)
-    expect(text).toMatch(/date -u -d "\$WINDOW_START" \+%Y\/%m\/%d/)
-    expect(text).toMatch(/sha256sum --check --strict SHA256SUMS/)
+    const { permissions, steps } = read('retain-in-azure-storage.yml')
+    expect(permissions['id-token']).toBe('write')
+    const login = stepUsing(steps, /^azure\/login@[0-9a-f]{40}$/)
+    expect(Object.keys(login.with ?? {})).toEqual(
+      expect.arrayContaining(['client-id', 'tenant-id'])
+    )
+    // Keyless: no secret or credentials JSON reaches the login step.
+    expect(
+      Object.keys(login.with ?? {}).filter(key => /^(client-secret|creds)$/.test(key))
+    ).toEqual([])
+    const copy = steps.find(step => /az storage blob upload-batch/.test(step.run ?? ''))?.run ?? ''
+    expect(copy).toMatch(/--auth-mode login/)
+    expect(copy).toMatch(/--destination-path "\$dest"/)
+    expect(copy).toMatch(/date -u -d "\$WINDOW_START" \+%Y\/%m\/%d/)
+    expect(copy).toMatch(/sha256sum --check --strict SHA256SUMS/)
   })
 })
