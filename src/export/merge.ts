@@ -2,7 +2,7 @@ import type { IdSet } from '../graph/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
 import type { RecordWriter } from '../output/record-writer.js'
-import { contains, type Range } from './ranges.js'
+import { contains, type Range } from '../ranges.js'
 import { readRecords } from './record-file.js'
 
 export interface MergeOptions {

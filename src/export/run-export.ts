@@ -24,7 +24,7 @@ import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import { Chain, UNTIMED_SAMPLE, type ChainDrops } from './chain.js'
 import { mergeChainFiles } from './merge.js'
-import { normalise, subtract, type Range } from './ranges.js'
+import { normalise, subtract, type Range } from '../ranges.js'
 import { runScheduler, type Job } from './scheduler.js'
 
 /** Graph's documented throttle window for these reports. */

@@ -1,4 +1,4 @@
-import { normalise, subtract, toIso, type Range } from '../export/ranges.js'
+import { normalise, subtract, toIso, type Range } from '../ranges.js'
 import { IdSet } from '../graph/id-set.js'
 import { LOG_TYPE_SPECS } from '../log-types.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
