@@ -1,7 +1,6 @@
 import type { IdSet } from '../graph/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
-import type { RecordWriter } from '../output/record-writer.js'
 import { contains, type Range } from '../ranges.js'
 import { readRecords } from './record-file.js'
 
@@ -21,6 +20,11 @@ export interface MergeOptions {
   observe(record: GraphRecord): void
 }
 
+/** Where merged records go: merge needs only to write them (output's RecordWriter does). */
+export interface MergeTarget {
+  write(record: GraphRecord, json?: string): Promise<void>
+}
+
 export interface MergeResult {
   rows: number
   duplicates: number
@@ -38,7 +42,7 @@ export interface MergeResult {
 export async function mergeChainFiles(
   paths: string[],
   ids: IdSet,
-  writer: RecordWriter,
+  writer: MergeTarget,
   options: MergeOptions
 ): Promise<MergeResult> {
   const result: MergeResult = {

@@ -4,7 +4,6 @@ import type { GraphTransport } from '../graph/graph-transport.js'
 import type { FetchCounters, RetryPolicy } from '../graph/page-fetcher.js'
 import type { Logger } from '../logger.js'
 import type { GraphRecord } from '../output/columns.js'
-import type { WrittenFile } from '../output/record-writer.js'
 import type { Range } from '../ranges.js'
 import type { LogTypeName } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
@@ -35,6 +34,15 @@ export interface ExportTuning {
   minSplitMs: number
   /** How often to log each running log type's progress. */
   progressIntervalMs: number
+}
+
+/** One file the export finished: what the manifest and the checksums list. */
+export interface WrittenFile {
+  path: string
+  format: 'csv' | 'jsonl'
+  rows: number
+  bytes: number
+  sha256: string
 }
 
 /** 'stopped': the run was cancelled or ran out of time before this log type was complete. */

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { ExportResult } from '../export/run-export.js'
+import type { ExportResult } from '../export/types.js'
 import type { Settings } from '../settings.js'
 import type { UploadedArtifact } from './artifact.js'
 

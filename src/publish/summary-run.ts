@@ -1,8 +1,8 @@
 /** The run half of the summary: what was asked, where the files are, what went wrong. */
-import type { LogTypeResult } from '../export/run-export.js'
+import type { LogTypeResult } from '../export/types.js'
 import { escapeHtml, escapeInline } from './html.js'
 import { addTable, bytes, count, duration, utc, type Budget } from './summary-format.js'
-import type { SummaryInput } from './summary.js'
+import type { SummaryInput } from './summary-input.js'
 
 const DAY = 86_400_000
 /** Microsoft's retention for sign-ins and audits on P1/P2 (7 days on Free). */

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto'
 import { errorMessage } from '../errors.js'
-import type { ExportResult } from '../export/run-export.js'
 import type { Logger } from '../logger.js'
 import type { Settings } from '../settings.js'
 import { UserError } from '../errors.js'
 import { CacheStateStore, StateRestoreError } from './cache-store.js'
-import { nextState, planContinuity, type ContinuityPlan } from './continuity.js'
+import {
+  nextState,
+  planContinuity,
+  type ContinuityPlan,
+  type LogTypeOutcome
+} from './continuity.js'
 import type { ExportState } from './state-format.js'
 
 export interface IncrementalRun extends ContinuityPlan {
@@ -93,7 +97,8 @@ function withWarnings(plan: ContinuityPlan, warnings: string[]): ContinuityPlan 
 export async function saveIncremental(
   run: IncrementalRun,
   settings: Settings,
-  result: ExportResult,
+  /** The export's result: what each log type delivered (state reads no more of it). */
+  result: { logTypes: readonly LogTypeOutcome[] },
   env: NodeJS.ProcessEnv,
   now: Date
 ): Promise<string | undefined> {
