@@ -1,4 +1,4 @@
-import { RETENTION_NOTE } from '../graph/retention-edge.js'
+import { RETENTION_NOTE } from '../graph-limits.js'
 import type { LogTypeSpec } from '../log-types.js'
 import type { ExportJob } from './create-job.js'
 import type { LogTypeResult } from './types.js'

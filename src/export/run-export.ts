@@ -14,7 +14,8 @@ import type { ExportBoundary, ExportResult, ExportTuning, LogTypeResult } from '
 import { unavailable } from './unavailable-log-type.js'
 
 // The export's public face, kept here for its callers (main, tests, bench).
-export { DEFAULT_TUNING, THROTTLE_WINDOW_MS } from './default-tuning.js'
+export { DEFAULT_TUNING } from './default-tuning.js'
+export { THROTTLE_WINDOW_MS } from '../graph-limits.js'
 export { initialSlices } from './initial-slices.js'
 export { describeRetentionGap } from './retention-gap.js'
 export type {

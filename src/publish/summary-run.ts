@@ -1,14 +1,11 @@
 /** The run half of the summary: what was asked, where the files are, what went wrong. */
 import type { LogTypeResult } from '../export/types.js'
+import { RETENTION_FREE_DAYS, RETENTION_PREMIUM_DAYS } from '../graph-limits.js'
 import { escapeHtml, escapeInline } from './html.js'
 import { addTable, bytes, count, duration, utc, type Budget } from './summary-format.js'
 import type { SummaryInput } from './summary-input.js'
 
 const DAY = 86_400_000
-/** Microsoft's retention for sign-ins and audits on P1/P2 (7 days on Free). */
-const RETENTION_DAYS = 30
-/** Graph's documented limit for identity and access reports: 5 requests per 10 s per app per tenant. */
-const GRAPH_RATE_LIMIT = 5
 /** Files listed per log type before "and N more" (max-rows-per-file can make thousands). */
 const FILES_LISTED = 10
 /** Error text is Graph's and the tenant's; long stacks of it help nobody in a summary. */
@@ -118,10 +115,10 @@ function collectWarnings(input: SummaryInput): string[] {
   const age = now.getTime() - settings.window.start.getTime()
   // Graph's own retention edge, where it answered one, says more than this estimate.
   const graphNamedEdge = result?.logTypes.some(t => t.retentionGap) ?? false
-  if (age > RETENTION_DAYS * DAY && !graphNamedEdge) {
+  if (age > RETENTION_PREMIUM_DAYS * DAY && !graphNamedEdge) {
     warnings.push(
-      `The window starts ${Math.floor(age / DAY)} days before the run. Entra keeps sign-ins and audits ${RETENTION_DAYS} days ` +
-        `(P1/P2; 7 days on Free), so the oldest part of the window holds no records: that is retention, not the export.`
+      `The window starts ${Math.floor(age / DAY)} days before the run. Entra keeps sign-ins and audits ${RETENTION_PREMIUM_DAYS} days ` +
+        `(P1/P2; ${RETENTION_FREE_DAYS} days on Free), so the oldest part of the window holds no records: that is retention, not the export.`
     )
   }
   for (const t of result?.logTypes ?? []) {
@@ -159,12 +156,8 @@ function collectWarnings(input: SummaryInput): string[] {
         `Another app or job may share this app registration's budget; schedule runs apart or use a separate app registration.`
     )
   }
-  if (settings.rateLimit > GRAPH_RATE_LIMIT) {
-    warnings.push(
-      `rate-limit is ${settings.rateLimit} requests per 10 s, above Graph's documented ${GRAPH_RATE_LIMIT} per 10 s per app per tenant ` +
-        `for these reports: expect 429s and slower runs. Set \`rate-limit: ${GRAPH_RATE_LIMIT}\`.`
-    )
-  }
+  // A rate-limit above Graph's documented one is warned about once, when the
+  // input is read (inputs/index.ts), not again here.
   return warnings
 }
 
