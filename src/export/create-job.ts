@@ -25,11 +25,14 @@ export interface ExportJob extends Job {
   retentionEdgeMs?: number
 }
 
+/** What a log type's chains ask Graph: the window, endpoint, extra filter, page size and cloud. */
+export type JobQuery = Pick<Settings, 'window' | 'graphEndpoint' | 'filter' | 'pageSize' | 'cloud'>
+
 export async function createJob(
   spec: LogTypeSpec,
-  settings: Settings,
-  boundary: ExportBoundary,
-  tuning: ExportTuning,
+  query: JobQuery,
+  boundary: Pick<ExportBoundary, 'transport' | 'clock' | 'logger' | 'random'>,
+  tuning: Pick<ExportTuning, 'minSplitMs' | 'retryPolicy'>,
   pacer: Pacer,
   tmp: string,
   plan: LogTypePlan | undefined,
@@ -38,7 +41,7 @@ export async function createJob(
   const dir = join(tmp, spec.name)
   await mkdir(dir)
   const counters = newCounters()
-  const own = spec.timeField ? (plan?.window ?? settings.window) : undefined
+  const own = spec.timeField ? (plan?.window ?? query.window) : undefined
   // Ranges an earlier (stopped) run could not read are read again, each as a slice of its own.
   const pending = own ? subtract(plan?.pending ?? [], [rangeOf(own)]) : []
   const targets = own ? normalise([rangeOf(own), ...pending]) : undefined
@@ -69,22 +72,14 @@ export async function createJob(
       const chain = new Chain(
         {
           spec,
-          graphEndpoint: settings.graphEndpoint,
-          extraFilter: settings.filter,
-          pageSize: settings.pageSize,
+          graphEndpoint: query.graphEndpoint,
+          extraFilter: query.filter,
+          pageSize: query.pageSize,
           window,
           logger: boundary.logger,
           onProgress,
           onTimeout,
-          averageDensity: () => {
-            let kept = 0
-            let covered = 0
-            for (const chain of job.chains) {
-              kept += chain.kept
-              covered += chain.coveredMs()
-            }
-            return covered > 0 ? kept / covered : 0
-          },
+          averageDensity: () => averageDensity(job.chains),
           onRetentionEdge: edgeMs => {
             job.retentionEdgeMs = Math.max(job.retentionEdgeMs ?? edgeMs, edgeMs)
           },
@@ -95,7 +90,7 @@ export async function createJob(
             policy: tuning.retryPolicy,
             logger: boundary.logger,
             spec,
-            cloud: settings.cloud,
+            cloud: query.cloud,
             counters,
             random: boundary.random
           }
@@ -109,6 +104,17 @@ export async function createJob(
     }
   }
   return job
+}
+
+/** Records kept per ms of time covered, over all of a log type's chains so far. */
+function averageDensity(chains: readonly Chain[]): number {
+  let kept = 0
+  let covered = 0
+  for (const chain of chains) {
+    kept += chain.kept
+    covered += chain.coveredMs()
+  }
+  return covered > 0 ? kept / covered : 0
 }
 
 function rangeOf(window: TimeWindow): Range {

@@ -1,18 +1,19 @@
 import { errorMessage } from '../errors.js'
 import { describeWriteError, isWriteError } from '../output/write-errors.js'
-import type { Settings } from '../settings.js'
+import type { Clock } from '../graph/clock.js'
+import type { Cloud } from '../settings.js'
 import type { ExportJob } from './create-job.js'
-import type { ExportBoundary, LogTypeResult } from './types.js'
+import type { LogTypeResult } from './types.js'
 import { unavailable } from './unavailable-log-type.js'
 
 /** A log type whose files could not be finished: say why, in words, and deliver nothing of it. */
 export function failedResult(
   job: ExportJob,
-  settings: Settings,
-  boundary: ExportBoundary,
+  cloud: Cloud,
+  clock: Clock,
   error: unknown
 ): LogTypeResult {
-  const base = unavailable(job.spec, settings)
+  const base = unavailable(job.spec, cloud)
   return {
     ...base,
     error: isWriteError(error)
@@ -24,7 +25,7 @@ export function failedResult(
     missingRanges: job.targets,
     counters: job.counters,
     chains: job.chains.length,
-    durationMs: boundary.clock.now() - job.startedAt,
+    durationMs: clock.now() - job.startedAt,
     writeFailed: isWriteError(error)
   }
 }

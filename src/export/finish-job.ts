@@ -7,17 +7,30 @@ import { columnsFor } from '../output/columns.js'
 import { openRecordWriter } from '../output/record-writer.js'
 import { describeWriteError, isWriteError } from '../output/write-errors.js'
 import { normalise, subtract } from '../ranges.js'
-import type { LogTypeName, Settings } from '../settings.js'
+import type { ColumnSet, LogTypeName } from '../settings.js'
 import { UNTIMED_SAMPLE, type Chain, type ChainDrops } from './chain.js'
 import type { ExportJob } from './create-job.js'
 import { describeRetentionGap, retentionGapOf } from './retention-gap.js'
 import type { ExportBoundary, LogTypeResult, LogTypeStatus } from './types.js'
 import { writeMerged } from './write-merged.js'
 
+/** How a log type's files are written: where, which formats and columns, and how. */
+export interface LogTypeFiles {
+  dir: string
+  columns: ColumnSet
+  csv: boolean
+  jsonl: boolean
+  escapeFormulas: boolean
+  maxRowsPerFile: number
+  bom: boolean
+}
+
 export async function finishJob(
   job: ExportJob,
-  settings: Settings,
-  boundary: ExportBoundary,
+  files: LogTypeFiles,
+  /** The user's extra $filter, for the request the result reports. */
+  filter: string,
+  boundary: Pick<ExportBoundary, 'clock' | 'logger' | 'stop' | 'observe'>,
   results: Map<LogTypeName, LogTypeResult>
 ): Promise<void> {
   const { spec } = job
@@ -31,18 +44,19 @@ export async function finishJob(
       : normalise(job.chains.flatMap(chain => chain.completeRange() ?? []))
     : undefined
   const writer = await openRecordWriter({
-    dir: settings.outputDir,
+    ...files,
     // A partial export must never pass for a complete one.
     baseName: complete ? spec.name : `${spec.name}.incomplete`,
     logType: spec.name,
-    columns: columnsFor(spec.name, settings.columns),
-    csv: settings.formats.csv,
-    jsonl: settings.formats.jsonl,
-    escapeFormulas: settings.escapeFormulas,
-    maxRowsPerFile: settings.maxRowsPerFile,
-    bom: settings.csvBom
+    columns: columnsFor(spec.name, files.columns)
   })
-  const { merged, written } = await writeMerged(job, writer, boundary, completeRanges, complete)
+  const { merged, written } = await writeMerged(
+    job,
+    writer,
+    boundary.observe,
+    completeRanges,
+    complete
+  )
   const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   for (const chain of job.chains) {
     drops.outOfWindow += chain.drops.outOfWindow
@@ -66,7 +80,7 @@ export async function finishJob(
         : undefined,
     request: {
       url: first?.firstUrl ?? '',
-      filter: buildFilter(spec, range, settings.filter)
+      filter: buildFilter(spec, range, filter)
     },
     window: range ? { start: new Date(range.startMs), end: new Date(range.endMs) } : undefined,
     targetRanges: job.targets,

@@ -2,15 +2,21 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Pacer } from '../graph/pacer.js'
 import { LOG_TYPE_SPECS } from '../log-types.js'
-import type { LogTypeName, Settings } from '../settings.js'
+import type { LogTypeName } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
-import { createJob, type ExportJob } from './create-job.js'
+import { createJob, type ExportJob, type JobQuery } from './create-job.js'
 import { DEFAULT_TUNING } from './default-tuning.js'
 import { failedResult } from './failed-result.js'
-import { finishJob } from './finish-job.js'
+import { finishJob, type LogTypeFiles } from './finish-job.js'
 import { reportProgress } from './report-progress.js'
 import { runScheduler } from './scheduler.js'
-import type { ExportBoundary, ExportResult, ExportTuning, LogTypeResult } from './types.js'
+import type {
+  ExportBoundary,
+  ExportResult,
+  ExportSettings,
+  ExportTuning,
+  LogTypeResult
+} from './types.js'
 import { unavailable } from './unavailable-log-type.js'
 
 // The export's public face, kept here for its callers (main, tests, bench).
@@ -21,6 +27,7 @@ export { describeRetentionGap } from './retention-gap.js'
 export type {
   ExportBoundary,
   ExportResult,
+  ExportSettings,
   ExportTuning,
   LogTypeResult,
   LogTypeStatus,
@@ -34,7 +41,7 @@ export type {
  * partial files under an `.incomplete` name and never stops the others.
  */
 export async function runExport(
-  settings: Settings,
+  settings: ExportSettings,
   boundary: ExportBoundary,
   tuning: ExportTuning = DEFAULT_TUNING,
   plans: Partial<Record<LogTypeName, LogTypePlan>> = {}
@@ -50,6 +57,15 @@ export async function runExport(
   const tempRoot = boundary.tempDir ?? settings.outputDir
   await mkdir(tempRoot, { recursive: true })
   const tmp = await mkdtemp(join(tempRoot, 'entra-log-export-tmp-'))
+  // Each part gets only what it reads: the chains their query, the writers their files.
+  const query: JobQuery = {
+    window: settings.window,
+    graphEndpoint: settings.graphEndpoint,
+    filter: settings.filter,
+    pageSize: settings.pageSize,
+    cloud: settings.cloud
+  }
+  const files = filesOf(settings)
   const results = new Map<LogTypeName, LogTypeResult>()
   const jobs: ExportJob[] = []
   // A stop aborts every log type's chains; their in-flight requests end at once.
@@ -65,17 +81,17 @@ export async function runExport(
     for (const name of settings.logTypes) {
       const spec = LOG_TYPE_SPECS[name]
       if (!spec.clouds.includes(settings.cloud)) {
-        results.set(name, unavailable(spec, settings))
+        results.set(name, unavailable(spec, settings.cloud))
         continue
       }
       jobs.push(
-        await createJob(spec, settings, boundary, tuning, pacer, tmp, plans[name], slicesPerJob)
+        await createJob(spec, query, boundary, tuning, pacer, tmp, plans[name], slicesPerJob)
       )
     }
     if (boundary.stop?.aborted) onStop()
     // Big tenants take hours: say how far each log type has got, now and then.
     const progress = setInterval(
-      () => reportProgress(jobs, results, boundary),
+      () => reportProgress(jobs, results, boundary.logger),
       tuning.progressIntervalMs
     )
     progress.unref()
@@ -89,11 +105,13 @@ export async function runExport(
         minSplitMs: tuning.minSplitMs,
         // A failure while writing one log type is that log type's failure, never the run's.
         onJobDone: job =>
-          finishJob(job as ExportJob, settings, boundary, results).catch((error: unknown) => {
-            const failed = failedResult(job as ExportJob, settings, boundary, error)
-            results.set(failed.logType, failed)
-            boundary.logger.warning(`${failed.title}: ${failed.error}`)
-          })
+          finishJob(job as ExportJob, files, settings.filter, boundary, results).catch(
+            (error: unknown) => {
+              const failed = failedResult(job as ExportJob, settings.cloud, boundary.clock, error)
+              results.set(failed.logType, failed)
+              boundary.logger.warning(`${failed.title}: ${failed.error}`)
+            }
+          )
       })
     } finally {
       clearInterval(progress)
@@ -106,5 +124,18 @@ export async function runExport(
     logTypes: settings.logTypes.map(name => results.get(name)!),
     pacer: pacer.stats(),
     durationMs: boundary.clock.now() - started
+  }
+}
+
+/** What the writers take of the settings: where, which formats and columns, and how. */
+function filesOf(settings: ExportSettings): LogTypeFiles {
+  return {
+    dir: settings.outputDir,
+    columns: settings.columns,
+    csv: settings.formats.csv,
+    jsonl: settings.formats.jsonl,
+    escapeFormulas: settings.escapeFormulas,
+    maxRowsPerFile: settings.maxRowsPerFile,
+    bom: settings.csvBom
   }
 }

@@ -5,7 +5,7 @@ import type { FetchCounters, RetryPolicy } from '../graph/page-fetcher.js'
 import type { Logger } from '../logger.js'
 import type { GraphRecord } from '../output/columns.js'
 import type { Range } from '../ranges.js'
-import type { LogTypeName } from '../settings.js'
+import type { LogTypeName, Settings } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import type { ChainDrops } from './chain.js'
 
@@ -25,6 +25,25 @@ export interface ExportBoundary {
   /** Where chains' temp files go (RUNNER_TEMP on a runner; never the system temp). Default: output-dir. */
   tempDir?: string
 }
+
+/** The settings the export reads; the rest of Settings (credentials, upload, state) never reaches it. */
+export type ExportSettings = Pick<
+  Settings,
+  | 'logTypes'
+  | 'cloud'
+  | 'graphEndpoint'
+  | 'window'
+  | 'filter'
+  | 'pageSize'
+  | 'rateLimit'
+  | 'maxConcurrency'
+  | 'outputDir'
+  | 'formats'
+  | 'columns'
+  | 'escapeFormulas'
+  | 'maxRowsPerFile'
+  | 'csvBom'
+>
 
 export interface ExportTuning {
   retryPolicy: RetryPolicy

@@ -9,7 +9,7 @@ import type { ExportBoundary } from './types.js'
 export async function writeMerged(
   job: ExportJob,
   writer: RecordWriter,
-  boundary: ExportBoundary,
+  observe: ExportBoundary['observe'],
   completeRanges: Range[] | undefined,
   complete: boolean
 ): Promise<{
@@ -31,7 +31,7 @@ export async function writeMerged(
         rememberFromMs: plan?.rememberFrom,
         onlyRanges: complete ? undefined : completeRanges,
         lateExcept: plan?.pending,
-        observe: record => boundary.observe?.(spec.name, record)
+        observe: record => observe?.(spec.name, record)
       }
     )
     return { merged, written: await writer.close() }

@@ -10,6 +10,12 @@ import { LOG_TYPE_SPECS } from '../log-types.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import { packIds, unpackIds, type ExportState, type LogTypeState } from './state-format.js'
 
+/** What continuity reads of the settings: the series (tenant, log types) and its window. */
+export type ContinuitySettings = Pick<
+  Settings,
+  'tenantId' | 'logTypes' | 'window' | 'overlapMs' | 'sinceIsAbsolute'
+>
+
 export type ContinuityStatus =
   /** No earlier state: the window starts at `since`; continuity is not proven. */
   | 'first-run'
@@ -44,7 +50,7 @@ export interface ContinuityPlan {
  * activity is a snapshot and is exported whole every run.
  */
 export function planContinuity(
-  settings: Settings,
+  settings: ContinuitySettings,
   state: ExportState | undefined,
   now: Date
 ): ContinuityPlan {
@@ -140,7 +146,7 @@ export interface LogTypeOutcome {
  */
 export function nextState(
   previous: ExportState | undefined,
-  settings: Settings,
+  settings: Pick<Settings, 'tenantId' | 'window' | 'overlapMs'>,
   outcomes: LogTypeOutcome[],
   now: Date,
   runId: string | undefined

@@ -8,6 +8,7 @@ import {
   nextState,
   planContinuity,
   type ContinuityPlan,
+  type ContinuitySettings,
   type LogTypeOutcome
 } from './continuity.js'
 import type { ExportState } from './state-format.js'
@@ -21,7 +22,9 @@ export interface IncrementalRun extends ContinuityPlan {
 }
 
 /** The state key: the user's, or one derived from what makes two runs the same series. */
-export function stateKeyPrefix(settings: Settings): string {
+export function stateKeyPrefix(
+  settings: Pick<Settings, 'stateKey' | 'tenantId' | 'clientId' | 'logTypes' | 'filter'>
+): string {
   if (settings.stateKey !== '') return settings.stateKey
   const series = [
     settings.tenantId,
@@ -38,7 +41,7 @@ export function stateKeyPrefix(settings: Settings): string {
  * and says that continuity with earlier runs is not proven.
  */
 export async function prepareIncremental(
-  settings: Settings,
+  settings: Parameters<typeof stateKeyPrefix>[0] & ContinuitySettings,
   env: NodeJS.ProcessEnv,
   now: Date,
   logger: Logger
@@ -96,7 +99,7 @@ function withWarnings(plan: ContinuityPlan, warnings: string[]): ContinuityPlan 
 /** Save the next state; call only once the files are safely delivered. */
 export async function saveIncremental(
   run: IncrementalRun,
-  settings: Settings,
+  settings: Parameters<typeof nextState>[1],
   /** The export's result: what each log type delivered (state reads no more of it). */
   result: { logTypes: readonly LogTypeOutcome[] },
   env: NodeJS.ProcessEnv,
