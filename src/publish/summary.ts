@@ -1,7 +1,9 @@
 import { addFindings } from './summary-findings.js'
 import { Budget, SUMMARY_LIMIT_BYTES } from './summary-format.js'
 import type { SummaryInput } from './summary-input.js'
-import { addContinuityTable, addHeader, addLogTypeTable, addProblems } from './summary-run.js'
+import { addHeader } from './summary-header.js'
+import { addProblems } from './summary-problems.js'
+import { addContinuityTable, addLogTypeTable } from './summary-tables.js'
 
 export type { SummaryInput }
 
