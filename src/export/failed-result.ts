@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js'
-import { describeWriteError, isWriteError } from '../output/write-errors.js'
+import { describeWriteError, isWriteError } from '../write-errors.js'
 import type { Clock } from '../graph/clock.js'
 import type { Cloud } from '../settings.js'
 import type { ExportJob } from './create-job.js'

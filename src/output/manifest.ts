@@ -5,7 +5,7 @@ import { toIso } from '../ranges.js'
 import type { ExportResult } from '../export/types.js'
 import type { Settings } from '../settings.js'
 import { createExclusive, publishExclusive } from './exclusive-open.js'
-import { withPath } from './write-errors.js'
+import { withPath } from '../write-errors.js'
 
 export { MANIFEST_FILE }
 
