@@ -4,7 +4,7 @@ import type { Settings } from '../settings.js'
 import type { UploadedArtifact } from './artifact.js'
 
 export function setOutputs(
-  settings: Settings,
+  settings: Pick<Settings, 'outputDir' | 'window'>,
   result: ExportResult,
   files: string[],
   manifestPath: string,
