@@ -12,7 +12,7 @@ import { describeSettings, readSettings } from './inputs/index.js'
 import type { Logger } from './logger.js'
 import { writeChecksums } from './output/checksums.js'
 import { buildManifest, writeManifest } from './output/manifest.js'
-import { describeWriteError, isWriteError } from './output/write-errors.js'
+import { describeWriteError, isWriteError } from './write-errors.js'
 import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './publish/artifact.js'
 import { setOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
@@ -30,7 +30,7 @@ const logger: Logger = {
 /**
  * Wires inputs -> credential -> export -> manifest -> artifact -> outputs ->
  * summary. Everything that knows it runs in GitHub Actions is here or in
- * inputs.ts and publish/.
+ * inputs/ and publish/.
  */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Whole seconds: filter literals then look like Graph's documented examples.
@@ -191,7 +191,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     throw error
   } finally {
     stop.dispose()
-    await writeSummary(settings, {
+    await writeSummary(settings, env, {
       result,
       artifact,
       artifactNote,
@@ -266,9 +266,11 @@ async function saveState(
 
 async function writeSummary(
   settings: Settings,
+  env: NodeJS.ProcessEnv,
   input: Omit<Parameters<typeof renderSummary>[0], 'settings'>
 ): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+  // The runner sets GITHUB_STEP_SUMMARY only where a step summary can be written.
+  if (!env.GITHUB_STEP_SUMMARY) return
   try {
     await core.summary.addRaw(renderSummary({ settings, ...input })).write()
   } catch (error) {

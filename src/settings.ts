@@ -1,4 +1,4 @@
-/** The typed, validated settings the export runs on. Built only by inputs.ts. */
+/** The typed, validated settings the export runs on. Built only by inputs/index.ts. */
 
 export const LOG_TYPES = [
   'interactive-sign-ins',

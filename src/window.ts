@@ -4,6 +4,12 @@
  */
 import { Inputs } from './constants.js'
 import { UserError } from './errors.js'
+import {
+  RETENTION_FREE_DAYS,
+  RETENTION_FREE_MS,
+  RETENTION_PREMIUM_DAYS,
+  RETENTION_PREMIUM_MS
+} from './graph-limits.js'
 import type { Align, TimeWindow } from './settings.js'
 
 const SECOND = 1000
@@ -14,11 +20,6 @@ const WEEK = 7 * DAY
 
 /** Clock skew tolerated before a future `until` earns a warning. */
 const FUTURE_TOLERANCE = MINUTE
-
-// Microsoft documents sign-in and audit retention as 7 days on Entra ID Free and
-// 30 days on P1/P2: https://learn.microsoft.com/entra/identity/monitoring-health/reference-reports-data-retention
-export const RETENTION_FREE_MS = 7 * DAY
-export const RETENTION_PREMIUM_MS = 30 * DAY
 
 const DURATION_FORMS = '30s, 90m, 24h, 7d, 2w or a combination such as 1h30m'
 const INSTANT_FORMS =
@@ -173,16 +174,16 @@ export function retentionWarnings(window: TimeWindow, now: Date): string[] {
   if (age > RETENTION_PREMIUM_MS) {
     const limit = formatInstant(new Date(now.getTime() - RETENTION_PREMIUM_MS))
     return [
-      `The window starts at ${start}, more than 30 days ago. Entra ID keeps sign-in and audit ` +
-        `logs for at most 30 days (P1/P2; 7 days on Free), so the part before ${limit} ` +
+      `The window starts at ${start}, more than ${RETENTION_PREMIUM_DAYS} days ago. Entra ID keeps sign-in and audit ` +
+        `logs for at most ${RETENTION_PREMIUM_DAYS} days (P1/P2; ${RETENTION_FREE_DAYS} days on Free), so the part before ${limit} ` +
         `cannot be exported.`
     ]
   }
   if (age > RETENTION_FREE_MS) {
     const limit = formatInstant(new Date(now.getTime() - RETENTION_FREE_MS))
     return [
-      `The window starts at ${start}, more than 7 days ago. Tenants on Entra ID Free keep ` +
-        `only 7 days of logs, so without P1/P2 the part before ${limit} will be missing.`
+      `The window starts at ${start}, more than ${RETENTION_FREE_DAYS} days ago. Tenants on Entra ID Free keep ` +
+        `only ${RETENTION_FREE_DAYS} days of logs, so without P1/P2 the part before ${limit} will be missing.`
     ]
   }
   return []

@@ -11,7 +11,7 @@ import {
   maskingCredential,
   type AuthBoundary
 } from '../../src/auth/credential.js'
-import { parseCertificatePem } from '../../src/auth/certificate-pem.js'
+import { parseCertificatePem } from '../../src/inputs/certificate-pem.js'
 import { CLOUD_ENDPOINTS } from '../../src/clouds.js'
 import { UserError } from '../../src/errors.js'
 import {

@@ -220,7 +220,7 @@ describe('renderSummary when things go wrong', () => {
     expect(markdown).not.toContain('### Log types')
   })
 
-  it('warns about retention, throttling and a rate limit above Graph’s', () => {
+  it('warns about retention and throttling; a rate limit above Graph’s is warned once, when read', () => {
     const markdown = renderSummary(
       okInput({
         settings: settingsFor({ rateLimit: 10 }),
@@ -230,7 +230,8 @@ describe('renderSummary when things go wrong', () => {
     )
     expect(markdown).toContain('The window starts 40 days before the run.')
     expect(markdown).toContain('Throttling dominated the run: 8.0 s of 12.0 s')
-    expect(markdown).toContain('rate-limit is 10 requests per 10 s')
+    // inputs/index.ts warns about it when the input is read (__tests__/unit/inputs.test.ts).
+    expect(markdown).not.toContain('rate-limit')
   })
 
   it('says when the artifact was not uploaded', () => {

@@ -2,7 +2,7 @@ import { graphScope } from '../clouds.js'
 import { UserError } from '../errors.js'
 import { safeLogText } from '../log-text.js'
 import type { Settings } from '../settings.js'
-import { parseCertificatePem } from './certificate-pem.js'
+import { parseCertificatePem } from '../inputs/certificate-pem.js'
 import type { AssertionClaims } from './oidc-assertion.js'
 
 export interface AuthErrorContext {

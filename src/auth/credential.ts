@@ -25,7 +25,7 @@ import {
   withTimeout,
   type TokenBudget
 } from './bounded-credential.js'
-import { parseCertificatePem } from './certificate-pem.js'
+import { parseCertificatePem } from '../inputs/certificate-pem.js'
 import {
   createOidcAssertionProvider,
   type AssertionClaims,

@@ -1,8 +1,7 @@
 import type { IdSet } from '../graph/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../output/columns.js'
-import type { RecordWriter } from '../output/record-writer.js'
-import { contains, type Range } from './ranges.js'
+import { contains, type Range } from '../ranges.js'
 import { readRecords } from './record-file.js'
 
 export interface MergeOptions {
@@ -19,6 +18,11 @@ export interface MergeOptions {
   /** Ranges an earlier run left missing: a record there is no late arrival. */
   lateExcept?: Range[]
   observe(record: GraphRecord): void
+}
+
+/** Where merged records go: merge needs only to write them (output's RecordWriter does). */
+export interface MergeTarget {
+  write(record: GraphRecord, json?: string): Promise<void>
 }
 
 export interface MergeResult {
@@ -38,7 +42,7 @@ export interface MergeResult {
 export async function mergeChainFiles(
   paths: string[],
   ids: IdSet,
-  writer: RecordWriter,
+  writer: MergeTarget,
   options: MergeOptions
 ): Promise<MergeResult> {
   const result: MergeResult = {

@@ -42,6 +42,5 @@ export function parseRetentionEdge(message: string): number | undefined {
   return new Date(ms).getUTCDate() === day ? ms : undefined
 }
 
-/** "7 days for audit logs without Entra ID P1/P2, 30 days otherwise", for warnings. */
-export const RETENTION_NOTE =
-  "Microsoft Graph's retention (7 days for audit logs on tenants without Microsoft Entra ID P1/P2, 30 days otherwise)"
+// Defined with the other documented limits; kept here for this module's importers.
+export { RETENTION_NOTE } from '../graph-limits.js'

@@ -1,6 +1,6 @@
 /** Which credential to use, and the secrets behind it: masked first, checked before any network call. */
 import * as core from '@actions/core'
-import { parseCertificatePem } from '../auth/certificate-pem.js'
+import { parseCertificatePem } from './certificate-pem.js'
 import { Inputs } from '../constants.js'
 import { UserError } from '../errors.js'
 import type { AuthMode } from '../settings.js'
@@ -106,7 +106,7 @@ export function maskCertificate(pem: string): void {
 }
 
 /**
- * Checks the PEM the way the credential will use it (auth/certificate-pem.ts),
+ * Checks the PEM the way the credential will use it (inputs/certificate-pem.ts),
  * so a bad certificate fails here, before any network call, with a fix rather
  * than as an opaque token error. Returns warnings.
  */

@@ -8,6 +8,7 @@ import * as core from '@actions/core'
 import { CLOUD_ENDPOINTS } from '../clouds.js'
 import { Inputs } from '../constants.js'
 import { UserError } from '../errors.js'
+import { DOCUMENTED_RATE_LIMIT, THROTTLE_WINDOW_MS } from '../graph-limits.js'
 import {
   AUTH_MODES,
   CLOUDS,
@@ -54,8 +55,6 @@ export interface InputContext {
   env: NodeJS.ProcessEnv
 }
 
-/** Graph documents 5 requests per 10 s per app per tenant for the sign-in and audit reports. */
-const DOCUMENTED_RATE_LIMIT = 5
 /** Excel's 1,048,576 rows minus the header row. */
 const EXCEL_MAX_DATA_ROWS = 1_048_575
 const MAX_OVERLAP_MS = 7 * 24 * 60 * 60 * 1000
@@ -117,7 +116,7 @@ export function readSettings(context: InputContext): { settings: Settings; warni
   if (rateLimit > DOCUMENTED_RATE_LIMIT) {
     warnings.push(
       `Input '${Inputs.RateLimit}' is ${rateLimit}, above the ${DOCUMENTED_RATE_LIMIT} requests ` +
-        `per 10 seconds per app per tenant that Microsoft Graph documents for these reports; ` +
+        `per ${THROTTLE_WINDOW_MS / 1000} seconds per app per tenant that Microsoft Graph documents for these reports; ` +
         `expect 429 (throttled) responses unless this tenant and cloud allow more.`
     )
   }

@@ -9,8 +9,7 @@ import * as path from 'node:path'
 import { Inputs } from '../constants.js'
 import { UserError } from '../errors.js'
 import { safeLogText } from '../log-text.js'
-import { CHECKSUMS_FILE } from '../output/checksums.js'
-import { MANIFEST_FILE } from '../output/manifest.js'
+import { CHECKSUMS_FILE, MANIFEST_FILE } from '../output-file-names.js'
 import type { LogTypeName } from '../settings.js'
 
 /** The directories output-dir may be in. Off a runner: the working directory and the OS temp directory. */

@@ -15,9 +15,10 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
+import { CHECKSUMS_FILE } from '../output-file-names.js'
 import { createExclusive, publishExclusive } from './exclusive-open.js'
 
-export const CHECKSUMS_FILE = 'SHA256SUMS'
+export { CHECKSUMS_FILE }
 
 export interface ChecksumEntry {
   /** Absolute path, inside the output directory. */

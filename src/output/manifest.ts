@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { toIso } from '../export/ranges.js'
-import type { ExportResult } from '../export/run-export.js'
+import { MANIFEST_FILE } from '../output-file-names.js'
+import { toIso } from '../ranges.js'
+import type { ExportResult } from '../export/types.js'
 import type { Settings } from '../settings.js'
 import { createExclusive, publishExclusive } from './exclusive-open.js'
-import { withPath } from './write-errors.js'
+import { withPath } from '../write-errors.js'
 
-export const MANIFEST_FILE = 'manifest.json'
+export { MANIFEST_FILE }
 
 /**
  * manifest.json: what was asked, what was read, and how hard it was, per log

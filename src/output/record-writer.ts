@@ -13,6 +13,7 @@ import type { FileDigest } from './file-hash.js'
 import { publishExclusive } from './exclusive-open.js'
 import { JsonlFile } from './jsonl-writer.js'
 import { isWriteError, withPath } from './write-errors.js'
+import type { WrittenFile } from '../export/types.js'
 
 /**
  * Files are written under this suffix and renamed to their final name only once
@@ -34,13 +35,8 @@ export interface RecordWriterOptions {
   bom: boolean
 }
 
-export interface WrittenFile {
-  path: string
-  format: 'csv' | 'jsonl'
-  rows: number
-  bytes: number
-  sha256: string
-}
+// A file this writer finished is part of the export's result (export/types.ts).
+export type { WrittenFile }
 
 export interface RecordWriterResult {
   rows: number

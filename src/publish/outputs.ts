@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
-import type { ExportResult } from '../export/run-export.js'
+import type { ExportResult } from '../export/types.js'
 import type { Settings } from '../settings.js'
 import type { UploadedArtifact } from './artifact.js'
 
 export function setOutputs(
-  settings: Settings,
+  settings: Pick<Settings, 'outputDir' | 'window'>,
   result: ExportResult,
   files: string[],
   manifestPath: string,

@@ -1,31 +1,11 @@
-import type { ExportResult } from '../export/run-export.js'
-import type { Findings } from '../findings/types.js'
-import type { Settings } from '../settings.js'
-import type { UploadedArtifact } from './artifact.js'
 import { addFindings } from './summary-findings.js'
 import { Budget, SUMMARY_LIMIT_BYTES } from './summary-format.js'
-import { addContinuityTable, addHeader, addLogTypeTable, addProblems } from './summary-run.js'
+import type { SummaryInput } from './summary-input.js'
+import { addHeader } from './summary-header.js'
+import { addProblems } from './summary-problems.js'
+import { addContinuityTable, addLogTypeTable } from './summary-tables.js'
 
-export interface SummaryInput {
-  settings: Settings
-  result?: ExportResult
-  artifact?: UploadedArtifact
-  /** Why the upload was skipped or failed, when it was. */
-  artifactNote?: string
-  runId?: string
-  /** A failure that stopped the run before or during the export. */
-  fatal?: string
-  /** The run stopped early ('cancelled', 'stopped by its time budget'). */
-  stopped?: string
-  /** What the records showed, from createFindings (absent when the export never ran). */
-  findings?: Findings
-  /** When the run started; the retention warning measures the window from here (default: window end). */
-  startedAt?: Date
-  /** Whole run, including sign-in and upload (default: the export's own duration). */
-  durationMs?: number
-  /** Byte limit for the whole summary (default 900 KiB, under GitHub's 1 MiB per step). */
-  maxBytes?: number
-}
+export type { SummaryInput }
 
 /**
  * The step summary as GitHub-flavoured markdown with inline HTML. Everything

@@ -1,13 +1,20 @@
-import { normalise, subtract, toIso, type Range } from '../export/ranges.js'
+import { normalise, subtract, toIso, type Range } from '../ranges.js'
 import { IdSet } from '../graph/id-set.js'
+import {
+  RETENTION_FREE_DAYS,
+  RETENTION_FREE_MS,
+  RETENTION_PREMIUM_DAYS,
+  RETENTION_PREMIUM_MS
+} from '../graph-limits.js'
 import { LOG_TYPE_SPECS } from '../log-types.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import { packIds, unpackIds, type ExportState, type LogTypeState } from './state-format.js'
 
-const DAY_MS = 86_400_000
-/** Entra keeps sign-ins and audits 30 days with P1/P2, 7 days on Free. */
-export const RETENTION_PREMIUM_MS = 30 * DAY_MS
-export const RETENTION_FREE_MS = 7 * DAY_MS
+/** What continuity reads of the settings: the series (tenant, log types) and its window. */
+export type ContinuitySettings = Pick<
+  Settings,
+  'tenantId' | 'logTypes' | 'window' | 'overlapMs' | 'sinceIsAbsolute'
+>
 
 export type ContinuityStatus =
   /** No earlier state: the window starts at `since`; continuity is not proven. */
@@ -43,7 +50,7 @@ export interface ContinuityPlan {
  * activity is a snapshot and is exported whole every run.
  */
 export function planContinuity(
-  settings: Settings,
+  settings: ContinuitySettings,
   state: ExportState | undefined,
   now: Date
 ): ContinuityPlan {
@@ -90,10 +97,10 @@ export function planContinuity(
       plan.lostRange = lost
       warnings.push(
         lost.retention === 'premium'
-          ? `${name}: the previous export ended at ${previousEnd.toISOString()}, more than 30 days ago. ` +
+          ? `${name}: the previous export ended at ${previousEnd.toISOString()}, more than ${RETENTION_PREMIUM_DAYS} days ago. ` +
               `Records from ${lost.start.toISOString()} to ${lost.end.toISOString()} are past Entra's retention and are lost for good: this export cannot include them.`
-          : `${name}: the previous export ended at ${previousEnd.toISOString()}, more than 7 days ago. ` +
-              `On a tenant without Entra ID P1/P2 (7-day retention), records from ${lost.start.toISOString()} to ${lost.end.toISOString()} have expired and are missing from this export.`
+          : `${name}: the previous export ended at ${previousEnd.toISOString()}, more than ${RETENTION_FREE_DAYS} days ago. ` +
+              `On a tenant without Entra ID P1/P2 (${RETENTION_FREE_DAYS}-day retention), records from ${lost.start.toISOString()} to ${lost.end.toISOString()} have expired and are missing from this export.`
       )
     }
     plans[name] = plan
@@ -139,7 +146,7 @@ export interface LogTypeOutcome {
  */
 export function nextState(
   previous: ExportState | undefined,
-  settings: Settings,
+  settings: Pick<Settings, 'tenantId' | 'window' | 'overlapMs'>,
   outcomes: LogTypeOutcome[],
   now: Date,
   runId: string | undefined

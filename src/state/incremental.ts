@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto'
 import { errorMessage } from '../errors.js'
-import type { ExportResult } from '../export/run-export.js'
 import type { Logger } from '../logger.js'
 import type { Settings } from '../settings.js'
 import { UserError } from '../errors.js'
 import { CacheStateStore, StateRestoreError } from './cache-store.js'
-import { nextState, planContinuity, type ContinuityPlan } from './continuity.js'
+import {
+  nextState,
+  planContinuity,
+  type ContinuityPlan,
+  type ContinuitySettings,
+  type LogTypeOutcome
+} from './continuity.js'
 import type { ExportState } from './state-format.js'
 
 export interface IncrementalRun extends ContinuityPlan {
@@ -17,7 +22,9 @@ export interface IncrementalRun extends ContinuityPlan {
 }
 
 /** The state key: the user's, or one derived from what makes two runs the same series. */
-export function stateKeyPrefix(settings: Settings): string {
+export function stateKeyPrefix(
+  settings: Pick<Settings, 'stateKey' | 'tenantId' | 'clientId' | 'logTypes' | 'filter'>
+): string {
   if (settings.stateKey !== '') return settings.stateKey
   const series = [
     settings.tenantId,
@@ -34,7 +41,7 @@ export function stateKeyPrefix(settings: Settings): string {
  * and says that continuity with earlier runs is not proven.
  */
 export async function prepareIncremental(
-  settings: Settings,
+  settings: Parameters<typeof stateKeyPrefix>[0] & ContinuitySettings,
   env: NodeJS.ProcessEnv,
   now: Date,
   logger: Logger
@@ -92,8 +99,9 @@ function withWarnings(plan: ContinuityPlan, warnings: string[]): ContinuityPlan 
 /** Save the next state; call only once the files are safely delivered. */
 export async function saveIncremental(
   run: IncrementalRun,
-  settings: Settings,
-  result: ExportResult,
+  settings: Parameters<typeof nextState>[1],
+  /** The export's result: what each log type delivered (state reads no more of it). */
+  result: { logTypes: readonly LogTypeOutcome[] },
   env: NodeJS.ProcessEnv,
   now: Date
 ): Promise<string | undefined> {
