@@ -6,7 +6,7 @@ import type { Clock } from '../graph/clock.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
 import { RETENTION_NOTE } from '../graph/retention-edge.js'
 import type { GraphTransport } from '../graph/graph-transport.js'
-import { IdSet } from '../graph/id-set.js'
+import { IdSet } from '../records/id-set.js'
 import { Pacer, type PacerStats } from '../graph/pacer.js'
 import {
   DEFAULT_RETRY_POLICY,

@@ -18,7 +18,8 @@ import { MalformedPageError, PageSplitter, type ByteArena, type PageParts } from
 import type { Pacer } from './pacer.js'
 import { recordTimeMs } from './query.js'
 
-export type GraphRecord = Record<string, unknown>
+export type { GraphRecord } from '../records/graph-record.js'
+import type { GraphRecord } from '../records/graph-record.js'
 
 /** Bounds on retrying one page. Visible here so the budget is a reviewed number, not folklore. */
 export interface RetryPolicy {

@@ -5,7 +5,8 @@
  */
 import { cellJson } from './bounded-json.js'
 
-export type GraphRecord = Record<string, unknown>
+export type { GraphRecord } from '../records/graph-record.js'
+import type { GraphRecord } from '../records/graph-record.js'
 export type Getter = (record: GraphRecord) => unknown
 
 /**

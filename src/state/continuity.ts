@@ -1,5 +1,5 @@
 import { normalise, subtract, toIso, type Range } from '../export/ranges.js'
-import { IdSet } from '../graph/id-set.js'
+import { IdSet } from '../records/id-set.js'
 import { LOG_TYPE_SPECS } from '../log-types.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import { packIds, unpackIds, type ExportState, type LogTypeState } from './state-format.js'
