@@ -2,14 +2,20 @@ import type { Clock } from './clock.js'
 import type { RetryPolicy } from './retry-policy.js'
 
 /**
- * Aborts its signal after `ms` on the given Clock (so tests can run it in
- * virtual time), with a TimeoutError saying why. Re-arming cancels the previous
- * wait; stop() cancels it for good, leaving no timer behind.
+ * Aborts its signal once its deadline passes on the given Clock (so tests can
+ * run it in virtual time), with a TimeoutError saying why. Re-arming moves the
+ * deadline. A body re-arms on every chunk, so a later deadline is only noted
+ * and the pending wait, on waking early, sleeps on to it; only an earlier one
+ * replaces the wait. stop() cancels it for good, leaving no timer behind.
  */
 export class Watchdog {
   private readonly controller = new AbortController()
   /** Cancels the pending wait. */
   private disarm: AbortController | undefined
+  /** When the pending wait wakes. */
+  private wakeAt = Number.POSITIVE_INFINITY
+  private deadlineAt = Number.POSITIVE_INFINITY
+  private pendingReason = ''
   reason = ''
 
   constructor(
@@ -29,23 +35,37 @@ export class Watchdog {
   }
 
   arm(ms: number, reason: string): void {
-    this.disarm?.abort()
     if (this.fired) return
-    const disarm = new AbortController()
-    this.disarm = disarm
-    this.clock.sleep(ms, disarm.signal).then(
-      () => {
-        if (disarm.signal.aborted) return
-        this.reason = reason
-        this.controller.abort(new DOMException(reason, 'TimeoutError'))
-      },
-      () => undefined // disarmed
-    )
+    this.deadlineAt = this.clock.now() + ms
+    this.pendingReason = reason
+    if (this.disarm && this.wakeAt <= this.deadlineAt) return
+    this.wait(ms)
   }
 
   stop(): void {
     this.disarm?.abort()
     this.disarm = undefined
+  }
+
+  private wait(ms: number): void {
+    this.disarm?.abort()
+    const disarm = new AbortController()
+    this.disarm = disarm
+    this.wakeAt = this.clock.now() + ms
+    this.clock.sleep(ms, disarm.signal).then(
+      () => {
+        if (disarm.signal.aborted) return
+        const left = this.deadlineAt - this.clock.now()
+        if (left > 0) {
+          this.wait(left)
+          return
+        }
+        this.disarm = undefined
+        this.reason = this.pendingReason
+        this.controller.abort(new DOMException(this.reason, 'TimeoutError'))
+      },
+      () => undefined // disarmed
+    )
   }
 }
 
