@@ -21,7 +21,7 @@ import {
   type RetryPolicy
 } from '../../src/graph/page-fetcher.js'
 import { LOG_TYPE_SPECS } from '../../src/log-types.js'
-import { describeWriteError, isWriteError } from '../../src/output/write-errors.js'
+import { describeWriteError, isWriteError } from '../../src/write-errors.js'
 
 const GRAPH = 'https://graph.example.test'
 const spec = LOG_TYPE_SPECS['audit-logs']

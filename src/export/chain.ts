@@ -7,7 +7,7 @@ import { GraphRequestError } from '../graph/graph-errors.js'
 import type { FetchContext } from '../graph/fetch-context.js'
 import { PageReader, type PageRecord } from '../graph/page-reader.js'
 import { buildFilter, buildQueryUrl } from '../graph/query.js'
-import { withPath } from '../output/write-errors.js'
+import { withPath } from '../write-errors.js'
 import { appendRecords } from './record-file.js'
 
 /** How many ids of undated records a warning names. */

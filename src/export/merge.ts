@@ -1,7 +1,7 @@
 import type { IdSet } from '../records/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
 import type { GraphRecord } from '../records/graph-record.js'
-import type { RecordWriter } from '../output/record-writer.js'
+import type { RecordSink } from './record-sink.js'
 import { contains, type Range } from './ranges.js'
 import { readRecords } from './record-file.js'
 
@@ -38,7 +38,7 @@ export interface MergeResult {
 export async function mergeChainFiles(
   paths: string[],
   ids: IdSet,
-  writer: RecordWriter,
+  writer: RecordSink,
   options: MergeOptions
 ): Promise<MergeResult> {
   const result: MergeResult = {

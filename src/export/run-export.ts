@@ -17,9 +17,9 @@ import {
 import { buildFilter } from '../graph/query.js'
 import { LOG_TYPE_SPECS, type LogTypeSpec } from '../log-types.js'
 import type { Logger } from '../logger.js'
-import { columnsFor, type GraphRecord } from '../output/columns.js'
-import { openRecordWriter, type RecordWriter, type WrittenFile } from '../output/record-writer.js'
-import { describeWriteError, isWriteError } from '../output/write-errors.js'
+import type { GraphRecord } from '../records/graph-record.js'
+import type { OpenRecordSink, RecordSink, WrittenFile } from './record-sink.js'
+import { describeWriteError, isWriteError } from '../write-errors.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import { Chain, UNTIMED_SAMPLE, type ChainDrops } from './chain.js'
@@ -32,6 +32,8 @@ export const THROTTLE_WINDOW_MS = 10_000
 
 export interface ExportBoundary {
   transport: GraphTransport
+  /** Opens the files a log type's records go to (output/record-writer.ts `recordSinks`). */
+  openSink: OpenRecordSink
   clock: Clock
   logger: Logger
   /** Sees every record written, in file order (for the summary's findings). */
@@ -331,17 +333,11 @@ async function finishJob(
       ? job.targets
       : normalise(job.chains.flatMap(chain => chain.completeRange() ?? []))
     : undefined
-  const writer = await openRecordWriter({
+  const writer = await boundary.openSink({
     dir: settings.outputDir,
     // A partial export must never pass for a complete one.
     baseName: complete ? spec.name : `${spec.name}.incomplete`,
-    logType: spec.name,
-    columns: columnsFor(spec.name, settings.columns),
-    csv: settings.formats.csv,
-    jsonl: settings.formats.jsonl,
-    escapeFormulas: settings.escapeFormulas,
-    maxRowsPerFile: settings.maxRowsPerFile,
-    bom: settings.csvBom
+    logType: spec.name
   })
   const { merged, written } = await writeMerged(job, writer, boundary, completeRanges, complete)
   const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
@@ -417,13 +413,13 @@ async function finishJob(
 /** Merge the chains' temp files into the writer; on any failure the writer's files end up as `.incomplete`. */
 async function writeMerged(
   job: ExportJob,
-  writer: RecordWriter,
+  writer: RecordSink,
   boundary: ExportBoundary,
   completeRanges: Range[] | undefined,
   complete: boolean
 ): Promise<{
   merged: Awaited<ReturnType<typeof mergeChainFiles>>
-  written: Awaited<ReturnType<RecordWriter['close']>>
+  written: Awaited<ReturnType<RecordSink['close']>>
 }> {
   const { spec, plan } = job
   try {

@@ -4,7 +4,7 @@ import { toIso } from '../export/ranges.js'
 import type { ExportResult } from '../export/run-export.js'
 import type { Settings } from '../settings.js'
 import { createExclusive, publishExclusive } from './exclusive-open.js'
-import { withPath } from './write-errors.js'
+import { withPath } from '../write-errors.js'
 
 export const MANIFEST_FILE = 'manifest.json'
 
