@@ -41,7 +41,7 @@ export interface TransportOptions {
  * Without `Client`/`client.api()`: that re-parses and rebuilds query strings,
  * and Graph's nextLinks must be followed verbatim
  * (https://learn.microsoft.com/en-us/graph/paging). The SDK's RetryHandler and
- * RedirectHandler are left out on purpose: page-fetcher.ts retries every
+ * RedirectHandler are left out on purpose: page-retry.ts retries every
  * failure kind itself and accounts for each in the manifest, and a redirect is
  * never followed.
  */
@@ -90,7 +90,7 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
             Prefer: 'include-unknown-enum-members'
           },
           signal,
-          // Never follow a redirect: a 3xx comes back as itself and page-fetcher.ts
+          // Never follow a redirect: a 3xx comes back as itself and fault-classify.ts
           // fails the request (the Graph SDK's HTTPMessageHandler passes these
           // options to fetch unchanged, and its RedirectHandler is not in this chain).
           redirect: 'manual'
