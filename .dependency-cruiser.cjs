@@ -16,27 +16,6 @@ const LAYERS = ['inputs', 'auth', 'graph', 'state', 'export', 'output', 'finding
 /** The composition root: wires every layer together, so it may import them all. */
 const COMPOSITION_ROOT = '^src/(main|index|actions-log)[.]ts$'
 
-/**
- * Upward edges that stay for now, each named exactly (importer, imported).
- * Delete an entry once its edge is gone: the rule then forbids it again.
- */
-const TEMPORARY_EXCEPTIONS = [
-  // removed by s4-graph: withPath now lives in src/write-errors.ts (root); chain.ts
-  // imports it from there once s4-graph's edits to chain.ts have landed.
-  ['src/export/chain.ts', 'src/output/write-errors.ts'],
-  // removed by s4-graph: GraphRecord moves to src/records/.
-  ['src/export/merge.ts', 'src/output/columns.ts'],
-  ['src/export/types.ts', 'src/output/columns.ts'],
-  // removed by s4-graph: export writes each log type through a record sink the
-  // composition root passes in (output implements it: columns, record writer).
-  ['src/export/write-merged.ts', 'src/output/record-writer.ts'],
-  ['src/export/finish-job.ts', 'src/output/columns.ts'],
-  ['src/export/finish-job.ts', 'src/output/record-writer.ts']
-]
-
-const escapeDots = path => path.replace(/[.]/g, '[.]')
-const anyOf = paths => `^(${paths.map(escapeDots).join('|')})$`
-
 /** Everything a file in `layer` must not import: later folders and the composition root. */
 function laterThan(layer) {
   const later = LAYERS.slice(LAYERS.indexOf(layer) + 1)
@@ -69,27 +48,13 @@ function layerRules() {
     }
   ]
   for (const layer of LAYERS) {
-    const excepted = TEMPORARY_EXCEPTIONS.filter(([from]) => from.startsWith(`src/${layer}/`))
-    const exceptedFiles = [...new Set(excepted.map(([from]) => from))]
-    const rule = {
+    rules.push({
       name: `${layer}-imports-only-earlier-layers`,
       comment: `${layer}/ may import root files, records/ and ${LAYERS.slice(0, LAYERS.indexOf(layer)).join(', ') || 'no other folder'}; never a later layer.`,
       severity: 'error',
-      from: exceptedFiles.length
-        ? { path: `^src/${layer}/`, pathNot: anyOf(exceptedFiles) }
-        : { path: `^src/${layer}/` },
+      from: { path: `^src/${layer}/` },
       to: { path: laterThan(layer) }
-    }
-    rules.push(rule)
-    for (const file of exceptedFiles) {
-      const allowed = excepted.filter(([from]) => from === file).map(([, to]) => to)
-      rules.push({
-        ...rule,
-        comment: `${rule.comment} Temporary exceptions: ${allowed.join(', ')}.`,
-        from: { path: anyOf([file]) },
-        to: { path: laterThan(layer), pathNot: anyOf(allowed) }
-      })
-    }
+    })
   }
   return rules
 }

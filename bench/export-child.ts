@@ -15,6 +15,7 @@ import { systemClock } from '../src/graph/clock.js'
 import { createGraphTransport } from '../src/graph/graph-transport.js'
 import type { PacerStats } from '../src/graph/pacer.js'
 import type { Logger } from '../src/logger.js'
+import { recordSinksFor } from '../src/output/record-writer.js'
 import type { LogTypeName } from '../src/settings.js'
 import { naiveExport, sequentialExport } from './baseline.js'
 import { benchSettings, type BenchRun, type TenantAccess } from './settings.js'
@@ -81,7 +82,7 @@ async function main(job: ChildJob): Promise<ChildResult> {
       })
       const result = await runExport(
         settings,
-        { transport, clock: systemClock, logger },
+        { transport, openSink: recordSinksFor(settings), clock: systemClock, logger },
         { ...DEFAULT_TUNING, windowMs: job.windowMs }
       )
       pacer = result.pacer

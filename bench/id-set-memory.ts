@@ -4,7 +4,7 @@
  * Counts heap plus external memory, since IdSet's table is a typed array stored off-heap.
  */
 import { randomUUID } from 'node:crypto'
-import { IdSet } from '../src/graph/id-set.js'
+import { IdSet } from '../src/records/id-set.js'
 
 const gc = (globalThis as { gc?: () => void }).gc
 if (!gc) throw new Error('Run with --expose-gc so the figures are not noise.')

@@ -13,6 +13,7 @@ import type { Logger } from './logger.js'
 import { writeChecksums } from './output/checksums.js'
 import { buildManifest, writeManifest } from './output/manifest.js'
 import { describeWriteError, isWriteError } from './write-errors.js'
+import { recordSinksFor } from './output/record-writer.js'
 import { canUploadArtifacts, uploadArtifact, type UploadedArtifact } from './publish/artifact.js'
 import { setOutputs } from './publish/outputs.js'
 import { renderSummary } from './publish/summary.js'
@@ -101,6 +102,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           settings,
           {
             transport,
+            openSink: recordSinksFor(settings),
             clock: systemClock,
             logger,
             observe: findings.observe,

@@ -2,8 +2,9 @@ import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readRecords, writeRecords } from '../../src/export/record-file.js'
-import { ByteArena, splitPage } from '../../src/graph/page-body.js'
+import { appendRecords, readRecords } from '../../src/export/record-file.js'
+import { ByteArena, jsonLines, splitPage } from '../../src/graph/page-body.js'
+import type { Page } from '../../src/graph/page-reader.js'
 
 async function collect(path: string): Promise<string[]> {
   const lines: string[] = []
@@ -24,10 +25,16 @@ async function write(
   const arena = new ByteArena(16)
   for (const texts of pages) {
     const parts = splitPage(`{"value":[${texts.join(',')}]}`, arena)
-    const records = parts.starts
-      .map((start, i) => ({ start, end: parts.ends[i], multiline: parts.multiline[i] }))
-      .filter((_, i) => keep(i))
-    await writeRecords(out, arena, records)
+    // A page as fetchPage makes it: its records' bytes in the reused arena.
+    const page: Page = {
+      records: [],
+      writeLines: (indexes, writeBytes) => writeBytes(jsonLines(arena, parts, indexes))
+    }
+    await appendRecords(
+      out,
+      page,
+      parts.starts.map((_, i) => i).filter(i => keep(i))
+    )
   }
   out.end()
   await once(out, 'close')

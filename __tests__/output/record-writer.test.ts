@@ -5,7 +5,8 @@ import { basename, join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import type { ColumnSet, LogTypeName } from '../../src/settings.js'
 import { EXCEL_MAX_CELL, TRUNCATION_MARKER, toCell } from '../../src/output/cell.js'
-import { columnsFor, type GraphRecord } from '../../src/output/columns.js'
+import type { GraphRecord } from '../../src/records/graph-record.js'
+import { columnsFor } from '../../src/output/columns.js'
 import {
   openRecordWriter,
   type RecordWriterOptions,

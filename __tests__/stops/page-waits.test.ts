@@ -13,15 +13,11 @@ import type { GraphTransport, PageResponse } from '../../src/graph/graph-transpo
 import { createGraphTransport } from '../../src/graph/graph-transport.js'
 import { Pacer } from '../../src/graph/pacer.js'
 import { ByteArena } from '../../src/graph/page-body.js'
-import {
-  DEFAULT_RETRY_POLICY,
-  fetchPage,
-  newCounters,
-  type FetchContext,
-  type RetryPolicy
-} from '../../src/graph/page-fetcher.js'
+import { newCounters, type FetchContext } from '../../src/graph/fetch-context.js'
+import { fetchPage } from '../../src/graph/page-reader.js'
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/graph/retry-policy.js'
 import { LOG_TYPE_SPECS } from '../../src/log-types.js'
-import { describeWriteError, isWriteError } from '../../src/output/write-errors.js'
+import { describeWriteError, isWriteError } from '../../src/write-errors.js'
 
 const GRAPH = 'https://graph.example.test'
 const spec = LOG_TYPE_SPECS['audit-logs']

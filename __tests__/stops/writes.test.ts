@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { cellJson, TOO_DEEP } from '../../src/output/bounded-json.js'
 import { columnsFor } from '../../src/output/columns.js'
 import { openRecordWriter } from '../../src/output/record-writer.js'
-import { describeWriteError, isWriteError } from '../../src/output/write-errors.js'
+import { describeWriteError, isWriteError } from '../../src/write-errors.js'
 import { canMountSmallDisk, mountSmallDisk } from '../support/small-disk.js'
 
 let dir: string

@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync'
 import { createCredential } from '../../src/auth/credential.js'
 import { graphScope } from '../../src/clouds.js'
 import { DEFAULT_TUNING, runExport, type ExportResult } from '../../src/export/run-export.js'
+import { recordSinksFor } from '../../src/output/record-writer.js'
 import { systemClock } from '../../src/graph/clock.js'
 import { createGraphTransport } from '../../src/graph/graph-transport.js'
 import type { LogTypeName, Settings } from '../../src/settings.js'
@@ -77,7 +78,11 @@ export async function exportWith(
     graphEndpoint: settings.graphEndpoint,
     scope: graphScope(settings.graphEndpoint)
   })
-  const result = await runExport(settings, { transport, clock: systemClock, logger }, tuning)
+  const result = await runExport(
+    settings,
+    { transport, openSink: recordSinksFor(settings), clock: systemClock, logger },
+    tuning
+  )
   return { result, logger }
 }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_TUNING, runExport, type ExportResult } from '../../src/export/run-export.js'
+import { recordSinksFor } from '../../src/output/record-writer.js'
 import type { LogTypeName, Settings } from '../../src/settings.js'
 import { ManualClock } from './manual-clock.js'
 import { recordingLogger } from './recording-logger.js'
@@ -47,7 +48,13 @@ export async function virtualExport(
   let finished = false
   const exported = runExport(
     settings,
-    { transport: graph, clock, logger: recordingLogger(), random: () => 0.5 },
+    {
+      transport: graph,
+      openSink: recordSinksFor(settings),
+      clock,
+      logger: recordingLogger(),
+      random: () => 0.5
+    },
     {
       ...DEFAULT_TUNING,
       windowMs: run.windowMs ?? 10_000,

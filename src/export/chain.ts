@@ -4,11 +4,11 @@ import type { LogTypeSpec } from '../log-types.js'
 import type { Logger } from '../logger.js'
 import type { TimeWindow } from '../settings.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
-import { ByteArena } from '../graph/page-body.js'
-import { fetchPage, type FetchContext, type PageRecord } from '../graph/page-fetcher.js'
+import type { FetchContext } from '../graph/fetch-context.js'
+import { PageReader, type PageRecord } from '../graph/page-reader.js'
 import { buildFilter, buildQueryUrl } from '../graph/query.js'
-import { withPath } from '../output/write-errors.js'
-import { writeRecords } from './record-file.js'
+import { withPath } from '../write-errors.js'
+import { appendRecords } from './record-file.js'
 
 /** How many ids of undated records a warning names. */
 export const UNTIMED_SAMPLE = 5
@@ -165,8 +165,8 @@ export class Chain {
   private lastPageSpanMs = 0
   private tailSecond = Number.POSITIVE_INFINITY
   private tailIds = new Set<string>()
-  /** Holds the page being read; reused for every page of the chain. */
-  private readonly arena = new ByteArena()
+  /** Reads this chain's pages, one at a time, into memory it reuses. */
+  private reader?: PageReader
 
   constructor(
     private readonly settings: ChainSettings,
@@ -330,7 +330,8 @@ export class Chain {
     } finally {
       this.requestStartedAt = undefined
       this.done = true
-      this.arena.release()
+      // A finished chain is kept for its counters, not its last page.
+      this.reader?.release()
       out.end()
       await once(out, 'close')
     }
@@ -353,10 +354,12 @@ export class Chain {
       },
       onTimeout: () => this.narrowAfterTimeout()
     }
+    const reader = new PageReader(fetch)
+    this.reader = reader
     for (;;) {
       let page
       try {
-        page = await fetchPage(fetch, url, firstPage, signal, this.arena)
+        page = await reader.read(url, firstPage, signal)
       } catch (error) {
         this.requestStartedAt = undefined
         if (
@@ -420,7 +423,7 @@ export class Chain {
       const { keep, reachedStart } = this.keep(page.records, this.skip)
       this.lastPageKept = this.kept - keptBefore
       this.lastPageSpanMs = positionBefore - this.positionMs
-      await writeRecords(out, this.arena, keep)
+      await appendRecords(out, page, keep)
       this.settings.onProgress()
       if (wasTrusted && !this.orderTrusted && this.narrowed) {
         // A restart trusted the order to skip what was newer than the oldest second
@@ -466,7 +469,7 @@ export class Chain {
    * equal times allowed). A record newer than the one before it is a violation:
    * counted, and from then on the chain stops relying on the order.
    */
-  private noteOrder(records: PageRecord[]): void {
+  private noteOrder(records: readonly PageRecord[]): void {
     if (!this.settings.spec.timeField) return
     for (const { timeMs } of records) {
       if (Number.isNaN(timeMs)) continue
@@ -512,16 +515,16 @@ export class Chain {
     return this.queryUrl(until)
   }
 
-  /** The page's records this chain keeps, as received. */
+  /** Which of the page's records this chain keeps (their positions in the page, in order). */
   private keep(
-    records: PageRecord[],
+    records: readonly PageRecord[],
     skip: Set<string>
-  ): { keep: PageRecord[]; reachedStart: boolean } {
+  ): { keep: number[]; reachedStart: boolean } {
     const { spec, window } = this.settings
-    const keep: PageRecord[] = []
+    const keep: number[] = []
     let reachedStart = false
-    for (const record of records) {
-      const { id, timeMs: t } = record
+    for (let i = 0; i < records.length; i++) {
+      const { id, timeMs: t } = records[i]
       if (spec.timeField && window) {
         if (Number.isNaN(t)) {
           this.drops.untimed++
@@ -552,7 +555,7 @@ export class Chain {
         if (second === this.tailSecond && id !== undefined) this.tailIds.add(id)
         if (t < this.positionMs) this.positionMs = t
       }
-      keep.push(record)
+      keep.push(i)
       this.kept++
     }
     return { keep, reachedStart }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Pacer } from '../graph/pacer.js'
-import { newCounters, type FetchCounters } from '../graph/page-fetcher.js'
+import { newCounters, type FetchCounters } from '../graph/fetch-context.js'
 import type { LogTypeSpec } from '../log-types.js'
 import { normalise, subtract, type Range } from '../ranges.js'
 import type { Settings, TimeWindow } from '../settings.js'

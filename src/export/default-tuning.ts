@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY } from '../graph/page-fetcher.js'
+import { DEFAULT_RETRY_POLICY } from '../graph/retry-policy.js'
 import { THROTTLE_WINDOW_MS } from '../graph-limits.js'
 import type { ExportTuning } from './types.js'
 

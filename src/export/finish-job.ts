@@ -3,34 +3,22 @@ import { safeLogText } from '../log-text.js'
 import { GraphRequestError } from '../graph/graph-errors.js'
 import { buildFilter } from '../graph/query.js'
 import type { LogTypeSpec } from '../log-types.js'
-import { columnsFor } from '../output/columns.js'
-import { openRecordWriter } from '../output/record-writer.js'
 import { describeWriteError, isWriteError } from '../write-errors.js'
 import { normalise, subtract } from '../ranges.js'
-import type { ColumnSet, LogTypeName } from '../settings.js'
+import type { LogTypeName } from '../settings.js'
 import { UNTIMED_SAMPLE, type Chain, type ChainDrops } from './chain.js'
 import type { ExportJob } from './create-job.js'
 import { describeRetentionGap, retentionGapOf } from './retention-gap.js'
 import type { ExportBoundary, LogTypeResult, LogTypeStatus } from './types.js'
 import { writeMerged } from './write-merged.js'
 
-/** How a log type's files are written: where, which formats and columns, and how. */
-export interface LogTypeFiles {
-  dir: string
-  columns: ColumnSet
-  csv: boolean
-  jsonl: boolean
-  escapeFormulas: boolean
-  maxRowsPerFile: number
-  bom: boolean
-}
-
 export async function finishJob(
   job: ExportJob,
-  files: LogTypeFiles,
+  /** Where the log type's files go. */
+  outputDir: string,
   /** The user's extra $filter, for the request the result reports. */
   filter: string,
-  boundary: Pick<ExportBoundary, 'clock' | 'logger' | 'stop' | 'observe'>,
+  boundary: Pick<ExportBoundary, 'openSink' | 'clock' | 'logger' | 'stop' | 'observe'>,
   results: Map<LogTypeName, LogTypeResult>
 ): Promise<void> {
   const { spec } = job
@@ -43,12 +31,11 @@ export async function finishJob(
       ? job.targets
       : normalise(job.chains.flatMap(chain => chain.completeRange() ?? []))
     : undefined
-  const writer = await openRecordWriter({
-    ...files,
+  const writer = await boundary.openSink({
+    dir: outputDir,
     // A partial export must never pass for a complete one.
     baseName: complete ? spec.name : `${spec.name}.incomplete`,
-    logType: spec.name,
-    columns: columnsFor(spec.name, files.columns)
+    logType: spec.name
   })
   const { merged, written } = await writeMerged(
     job,

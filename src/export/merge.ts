@@ -1,6 +1,6 @@
-import type { IdSet } from '../graph/id-set.js'
+import type { IdSet } from '../records/id-set.js'
 import { recordTimeMs } from '../graph/query.js'
-import type { GraphRecord } from '../output/columns.js'
+import type { GraphRecord } from '../records/graph-record.js'
 import { contains, type Range } from '../ranges.js'
 import { readRecords } from './record-file.js'
 

@@ -1,55 +1,25 @@
 import type { WriteStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import type { ByteArena } from '../graph/page-body.js'
+import type { Page } from '../graph/page-reader.js'
 
 /**
- * A chain's temp file: JSON Lines, each line one record as Graph sent it (the
- * bytes, not a re-serialisation: no CPU or garbage spent on the hot path, and the
- * JSONL output can carry it unchanged). Graph sends compact JSON; a record that
- * spans lines anyway is compacted so one line stays one record.
- *
- * `records` are in page order, in `arena` (each followed by a newline there).
- * Resolves once the bytes are written: the arena is refilled by the next page.
+ * A chain's temp file: JSON Lines, each line one record as Graph sent it (see
+ * Page.writeLines). Appends the records of `page` at `indexes` and resolves once
+ * they are written: the page's bytes are the reader's reused memory, and its
+ * next read waits for this.
  */
-export async function writeRecords(
+export async function appendRecords(
   out: WriteStream,
-  arena: ByteArena,
-  records: readonly RecordBounds[]
+  page: Page,
+  indexes: readonly number[]
 ): Promise<void> {
-  if (records.length === 0) return
-  const segments: Buffer[] = []
-  // Runs of records kept back to back go out as one slice of the arena.
-  let runStart = -1
-  let runEnd = -1
-  const flush = (): void => {
-    if (runStart >= 0) segments.push(arena.buffer.subarray(runStart, runEnd))
-    runStart = -1
-  }
-  for (const record of records) {
-    if (record.multiline) {
-      flush()
-      segments.push(
-        Buffer.from(compact(arena.buffer.toString('utf8', record.start, record.end)) + '\n', 'utf8')
+  await page.writeLines(
+    indexes,
+    bytes =>
+      new Promise<void>((resolve, reject) =>
+        out.write(bytes, error => (error ? reject(error) : resolve()))
       )
-    } else if (runStart >= 0 && record.start === runEnd) {
-      runEnd = record.end + 1
-    } else {
-      flush()
-      runStart = record.start
-      runEnd = record.end + 1
-    }
-  }
-  flush()
-  const data = segments.length === 1 ? segments[0] : Buffer.concat(segments)
-  await new Promise<void>((resolve, reject) =>
-    out.write(data, error => (error ? reject(error) : resolve()))
   )
-}
-
-export interface RecordBounds {
-  start: number
-  end: number
-  multiline: boolean
 }
 
 const LF = 0x0a
@@ -88,20 +58,5 @@ export async function* readRecords(path: string): AsyncGenerator<string[]> {
     if (carry.length > 0) throw new Error(`${path}: the last record is cut short`)
   } finally {
     await file.close()
-  }
-}
-
-/**
- * One line for a record that spans several. JSON strings cannot hold raw line
- * breaks, so every one is whitespace between tokens; JSON.stringify's compact
- * form is used when it can be had (it recurses, and throws on records nested
- * thousands deep).
- */
-function compact(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text))
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error
-    return text.replace(/[\r\n]+/g, ' ')
   }
 }

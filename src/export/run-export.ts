@@ -7,7 +7,7 @@ import type { LogTypePlan } from '../state/continuity.js'
 import { createJob, type ExportJob, type JobQuery } from './create-job.js'
 import { DEFAULT_TUNING } from './default-tuning.js'
 import { failedResult } from './failed-result.js'
-import { finishJob, type LogTypeFiles } from './finish-job.js'
+import { finishJob } from './finish-job.js'
 import { reportProgress } from './report-progress.js'
 import { runScheduler } from './scheduler.js'
 import type {
@@ -57,7 +57,8 @@ export async function runExport(
   const tempRoot = boundary.tempDir ?? settings.outputDir
   await mkdir(tempRoot, { recursive: true })
   const tmp = await mkdtemp(join(tempRoot, 'entra-log-export-tmp-'))
-  // Each part gets only what it reads: the chains their query, the writers their files.
+  // Each part gets only what it reads: the chains their query, the writers their directory
+  // (formats and columns are the sink's, boundary.openSink).
   const query: JobQuery = {
     window: settings.window,
     graphEndpoint: settings.graphEndpoint,
@@ -65,7 +66,6 @@ export async function runExport(
     pageSize: settings.pageSize,
     cloud: settings.cloud
   }
-  const files = filesOf(settings)
   const results = new Map<LogTypeName, LogTypeResult>()
   const jobs: ExportJob[] = []
   // A stop aborts every log type's chains; their in-flight requests end at once.
@@ -105,7 +105,7 @@ export async function runExport(
         minSplitMs: tuning.minSplitMs,
         // A failure while writing one log type is that log type's failure, never the run's.
         onJobDone: job =>
-          finishJob(job as ExportJob, files, settings.filter, boundary, results).catch(
+          finishJob(job as ExportJob, settings.outputDir, settings.filter, boundary, results).catch(
             (error: unknown) => {
               const failed = failedResult(job as ExportJob, settings.cloud, boundary.clock, error)
               results.set(failed.logType, failed)
@@ -124,18 +124,5 @@ export async function runExport(
     logTypes: settings.logTypes.map(name => results.get(name)!),
     pacer: pacer.stats(),
     durationMs: boundary.clock.now() - started
-  }
-}
-
-/** What the writers take of the settings: where, which formats and columns, and how. */
-function filesOf(settings: ExportSettings): LogTypeFiles {
-  return {
-    dir: settings.outputDir,
-    columns: settings.columns,
-    csv: settings.formats.csv,
-    jsonl: settings.formats.jsonl,
-    escapeFormulas: settings.escapeFormulas,
-    maxRowsPerFile: settings.maxRowsPerFile,
-    bom: settings.csvBom
   }
 }

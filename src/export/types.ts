@@ -1,9 +1,10 @@
 import type { PacerStats } from '../graph/pacer.js'
 import type { Clock } from '../graph/clock.js'
 import type { GraphTransport } from '../graph/graph-transport.js'
-import type { FetchCounters, RetryPolicy } from '../graph/page-fetcher.js'
+import type { FetchCounters } from '../graph/fetch-context.js'
+import type { RetryPolicy } from '../graph/retry-policy.js'
 import type { Logger } from '../logger.js'
-import type { GraphRecord } from '../output/columns.js'
+import type { GraphRecord } from '../records/graph-record.js'
 import type { Range } from '../ranges.js'
 import type { LogTypeName, Settings } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
@@ -11,6 +12,8 @@ import type { ChainDrops } from './chain.js'
 
 export interface ExportBoundary {
   transport: GraphTransport
+  /** Opens the files a log type's records go to (output/record-writer.ts `recordSinks`). */
+  openSink: OpenRecordSink
   clock: Clock
   logger: Logger
   /** Sees every record written, in file order (for the summary's findings). */
@@ -38,11 +41,6 @@ export type ExportSettings = Pick<
   | 'rateLimit'
   | 'maxConcurrency'
   | 'outputDir'
-  | 'formats'
-  | 'columns'
-  | 'escapeFormulas'
-  | 'maxRowsPerFile'
-  | 'csvBom'
 >
 
 export interface ExportTuning {
@@ -55,14 +53,9 @@ export interface ExportTuning {
   progressIntervalMs: number
 }
 
-/** One file the export finished: what the manifest and the checksums list. */
-export interface WrittenFile {
-  path: string
-  format: 'csv' | 'jsonl'
-  rows: number
-  bytes: number
-  sha256: string
-}
+/** One file the export finished: declared with the sink that writes it. */
+import type { OpenRecordSink, WrittenFile } from './record-sink.js'
+export type { WrittenFile }
 
 /** 'stopped': the run was cancelled or ran out of time before this log type was complete. */
 export type LogTypeStatus = 'ok' | 'failed' | 'stopped'

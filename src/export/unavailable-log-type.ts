@@ -1,4 +1,4 @@
-import { newCounters } from '../graph/page-fetcher.js'
+import { newCounters } from '../graph/fetch-context.js'
 import type { LogTypeSpec } from '../log-types.js'
 import type { Cloud } from '../settings.js'
 import type { LogTypeResult } from './types.js'

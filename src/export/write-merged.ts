@@ -1,5 +1,5 @@
-import { IdSet } from '../graph/id-set.js'
-import type { RecordWriter } from '../output/record-writer.js'
+import { IdSet } from '../records/id-set.js'
+import type { RecordSink } from './record-sink.js'
 import type { Range } from '../ranges.js'
 import type { ExportJob } from './create-job.js'
 import { mergeChainFiles } from './merge.js'
@@ -8,13 +8,13 @@ import type { ExportBoundary } from './types.js'
 /** Merge the chains' temp files into the writer; on any failure the writer's files end up as `.incomplete`. */
 export async function writeMerged(
   job: ExportJob,
-  writer: RecordWriter,
+  writer: RecordSink,
   observe: ExportBoundary['observe'],
   completeRanges: Range[] | undefined,
   complete: boolean
 ): Promise<{
   merged: Awaited<ReturnType<typeof mergeChainFiles>>
-  written: Awaited<ReturnType<RecordWriter['close']>>
+  written: Awaited<ReturnType<RecordSink['close']>>
 }> {
   const { spec, plan } = job
   try {

@@ -1,5 +1,9 @@
 import type { TokenCredential } from '@azure/identity'
-import { AuthenticationHandler, HTTPMessageHandler } from '@microsoft/microsoft-graph-client'
+import {
+  AuthenticationHandler,
+  HTTPMessageHandler,
+  type Context
+} from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
 import { safeLogText } from '../log-text.js'
 import { GraphRequestError, TokenRequestError } from './graph-errors.js'
@@ -26,12 +30,20 @@ export interface TransportOptions {
 }
 
 /**
- * Sends GET requests through the Graph SDK's own middleware (its authentication
- * handler attaches the bearer token only to Graph hosts, so a token never leaves
- * for another host) but without `client.api()`: that re-parses and rebuilds
- * query strings, and Graph's nextLinks must be followed verbatim. The SDK's
- * RetryHandler is left out on purpose: page-fetcher.ts retries every failure
- * kind itself and accounts for each in the manifest.
+ * Sends GET requests through the Graph SDK's own middleware chain, built the
+ * documented way: middleware instances linked with `setNext`, the first one
+ * executed with a typed `Context` (request, fetch options, customHosts), the
+ * last (HTTPMessageHandler) setting `context.response`
+ * (microsoftgraph/msgraph-sdk-javascript docs/CustomMiddlewareChain.md,
+ * src/IContext.ts, src/middleware/IMiddleware.ts). Its AuthenticationHandler
+ * attaches the bearer token only to Graph hosts and `customHosts`.
+ *
+ * Without `Client`/`client.api()`: that re-parses and rebuilds query strings,
+ * and Graph's nextLinks must be followed verbatim
+ * (https://learn.microsoft.com/en-us/graph/paging). The SDK's RetryHandler and
+ * RedirectHandler are left out on purpose: page-retry.ts retries every
+ * failure kind itself and accounts for each in the manifest, and a redirect is
+ * never followed.
  */
 export function createGraphTransport(options: TransportOptions): GraphTransport {
   // A token failure is told apart from a network failure of the page itself.
@@ -46,7 +58,8 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
   )
   auth.setNext(new HTTPMessageHandler())
   // Custom and national endpoints the SDK does not list must be named explicitly
-  // (hostname only) or no token is attached.
+  // (hostname only) or no token is attached. Hostname only: the same host on
+  // another port or scheme would get the token too, hence the origin check in get().
   const customHosts = new Set([new URL(options.graphEndpoint).hostname])
   const origin = new URL(options.graphEndpoint).origin
   // inputs/read.ts accepts only https endpoints; this keeps a bearer token off plain HTTP whatever the caller.
@@ -67,7 +80,7 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
           undefined
         )
       }
-      const context = {
+      const context: Context = {
         request: url,
         options: {
           method: 'GET',
@@ -75,20 +88,19 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
             Accept: 'application/json',
             // Newer enum values arrive as themselves, not 'unknownFutureValue'.
             Prefer: 'include-unknown-enum-members'
-          } as Record<string, string>,
+          },
           signal,
-          // Never follow a redirect: a 3xx comes back as itself and page-fetcher.ts
+          // Never follow a redirect: a 3xx comes back as itself and fault-classify.ts
           // fails the request (the Graph SDK's HTTPMessageHandler passes these
           // options to fetch unchanged, and its RedirectHandler is not in this chain).
           redirect: 'manual'
         },
-        customHosts,
-        response: undefined as Response | undefined
+        customHosts
       }
-      await auth.execute(context as unknown as Parameters<AuthenticationHandler['execute']>[0])
+      await auth.execute(context)
       const response = context.response
       if (!response) throw new Error('Graph middleware returned no response')
-      return response as PageResponse
+      return response
     }
   }
 }

@@ -25,6 +25,8 @@ export class MalformedPageError extends Error {
 export class ByteArena {
   buffer: Buffer
   length = 0
+  /** Bumped whenever the contents are discarded: what was read before is gone. */
+  generation = 0
 
   constructor(initialBytes = 64 * 1024) {
     this.buffer = Buffer.allocUnsafe(initialBytes)
@@ -43,12 +45,14 @@ export class ByteArena {
 
   reset(): void {
     this.length = 0
+    this.generation++
   }
 
   /** Give the memory back (a finished chain is kept for its counters, not its last page). */
   release(): void {
     this.buffer = EMPTY
     this.length = 0
+    this.generation++
   }
 }
 
@@ -246,4 +250,58 @@ export function splitPage(body: Uint8Array | string, arena = new ByteArena()): P
   const splitter = new PageSplitter(arena)
   splitter.push(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
   return splitter.end()
+}
+
+/**
+ * The records at `indexes` (ascending) of a page split into `arena`, as JSON
+ * Lines: the bytes Graph sent, not a re-serialisation (no CPU or garbage spent
+ * on the hot path, and the JSONL output can carry them unchanged). Graph sends
+ * compact JSON; a record that spans lines anyway is compacted so one line stays
+ * one record. Runs of records back to back are one slice of the arena, so the
+ * result usually aliases it: use it before the arena is refilled.
+ */
+export function jsonLines(
+  arena: ByteArena,
+  parts: Pick<PageParts, 'starts' | 'ends' | 'multiline'>,
+  indexes: readonly number[]
+): Buffer {
+  const { starts, ends, multiline } = parts
+  const segments: Buffer[] = []
+  let runStart = -1
+  let runEnd = -1
+  const flush = (): void => {
+    if (runStart >= 0) segments.push(arena.buffer.subarray(runStart, runEnd))
+    runStart = -1
+  }
+  for (const i of indexes) {
+    const start = starts[i]
+    const end = ends[i]
+    if (multiline[i]) {
+      flush()
+      segments.push(Buffer.from(compact(arena.buffer.toString('utf8', start, end)) + '\n', 'utf8'))
+    } else if (runStart >= 0 && start === runEnd) {
+      runEnd = end + 1
+    } else {
+      flush()
+      runStart = start
+      runEnd = end + 1
+    }
+  }
+  flush()
+  return segments.length === 1 ? segments[0] : Buffer.concat(segments)
+}
+
+/**
+ * One line for a record that spans several. JSON strings cannot hold raw line
+ * breaks, so every one is whitespace between tokens; JSON.stringify's compact
+ * form is used when it can be had (it recurses, and throws on records nested
+ * thousands deep).
+ */
+function compact(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text))
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    return text.replace(/[\r\n]+/g, ' ')
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { cellJson } from './bounded-json.js'
 
-export type GraphRecord = Record<string, unknown>
+import type { GraphRecord } from '../records/graph-record.js'
 export type Getter = (record: GraphRecord) => unknown
 
 /**

@@ -11,9 +11,9 @@ import {
   pathGetter,
   provisioningModifiedProperties,
   targetResourceNames,
-  type Getter,
-  type GraphRecord
+  type Getter
 } from './columns-projections.js'
+import type { GraphRecord } from '../records/graph-record.js'
 import {
   AUDIT_FIELDS,
   PROVISIONING_FIELDS,
@@ -24,8 +24,6 @@ import {
   topLevelNames,
   type Field
 } from './columns-schema.js'
-
-export type { GraphRecord } from './columns-projections.js'
 
 export interface Column {
   name: string

@@ -7,7 +7,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { Writable, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createExclusive } from './exclusive-open.js'
-import { withPath } from './write-errors.js'
+import { withPath } from '../write-errors.js'
 
 export interface FileDigest {
   path: string

@@ -5,15 +5,21 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { LogTypeName } from '../settings.js'
+import type {
+  OpenRecordSink,
+  RecordSink,
+  RecordSinkResult,
+  WrittenFile
+} from '../export/record-sink.js'
+import type { ColumnSet, LogTypeName, Settings } from '../settings.js'
 import { EXCEL_MAX_CELL, toCell, type CellOptions } from './cell.js'
-import { knownFields, type Column, type GraphRecord } from './columns.js'
+import type { GraphRecord } from '../records/graph-record.js'
+import { columnsFor, knownFields, type Column } from './columns.js'
 import { CsvFile } from './csv-writer.js'
 import type { FileDigest } from './file-hash.js'
 import { publishExclusive } from './exclusive-open.js'
 import { JsonlFile } from './jsonl-writer.js'
-import { isWriteError, withPath } from './write-errors.js'
-import type { WrittenFile } from '../export/types.js'
+import { isWriteError, withPath } from '../write-errors.js'
 
 /**
  * Files are written under this suffix and renamed to their final name only once
@@ -35,26 +41,56 @@ export interface RecordWriterOptions {
   bom: boolean
 }
 
-// A file this writer finished is part of the export's result (export/types.ts).
+// What export needs of a writer is declared there (export may not import output).
 export type { WrittenFile }
+export type RecordWriterResult = RecordSinkResult
 
-export interface RecordWriterResult {
-  rows: number
-  files: WrittenFile[]
-  truncatedCells: number
-  unknownFields: string[]
+/**
+ * A RecordSink: `write` without `json` writes JSON.stringify(record) to JSONL;
+ * `close` renames every file to its final name once all are complete; `abort`
+ * closes every file (ignoring further errors) and renames it to
+ * `<base>.incomplete.<ext>`.
+ */
+export type RecordWriter = RecordSink
+
+/** What a writer is told of formats and columns, the same for every log type of a run. */
+export interface RecordFormat {
+  columns: ColumnSet
+  csv: boolean
+  jsonl: boolean
+  escapeFormulas: boolean
+  maxRowsPerFile: number
+  bom: boolean
 }
 
-export interface RecordWriter {
-  /** `json`: the record's text as received, written to JSONL unchanged (default: JSON.stringify). */
-  write(record: GraphRecord, json?: string): Promise<void>
-  /** Renames every file to its final name once all are complete. */
-  close(): Promise<RecordWriterResult>
-  /**
-   * After a failure: closes every file (ignoring further errors) and renames it
-   * to `<base>.incomplete.<ext>`. Returns the paths it left.
-   */
-  abort(): Promise<string[]>
+/** The run's record format, read from its settings (for the composition root). */
+export function recordSinksFor(
+  settings: Pick<Settings, 'columns' | 'formats' | 'escapeFormulas' | 'maxRowsPerFile' | 'csvBom'>
+): OpenRecordSink {
+  return recordSinks({
+    columns: settings.columns,
+    csv: settings.formats.csv,
+    jsonl: settings.formats.jsonl,
+    escapeFormulas: settings.escapeFormulas,
+    maxRowsPerFile: settings.maxRowsPerFile,
+    bom: settings.csvBom
+  })
+}
+
+/** Opens a writer for each log type export asks for (ExportBoundary.openSink). */
+export function recordSinks(format: RecordFormat): OpenRecordSink {
+  return ({ dir, baseName, logType }) =>
+    openRecordWriter({
+      dir,
+      baseName,
+      logType,
+      columns: columnsFor(logType, format.columns),
+      csv: format.csv,
+      jsonl: format.jsonl,
+      escapeFormulas: format.escapeFormulas,
+      maxRowsPerFile: format.maxRowsPerFile,
+      bom: format.bom
+    })
 }
 
 export async function openRecordWriter(options: RecordWriterOptions): Promise<RecordWriter> {

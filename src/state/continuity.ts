@@ -1,5 +1,5 @@
 import { normalise, subtract, toIso, type Range } from '../ranges.js'
-import { IdSet } from '../graph/id-set.js'
+import { IdSet } from '../records/id-set.js'
 import {
   RETENTION_FREE_DAYS,
   RETENTION_FREE_MS,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { IdSet } from '../../src/graph/id-set.js'
+import { IdSet } from '../../src/records/id-set.js'
 
 describe('IdSet', () => {
   it('treats upper- and lower-case spellings of a GUID as one id', () => {
