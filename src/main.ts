@@ -65,7 +65,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       getIDToken: audience => core.getIDToken(audience),
       mask: value => core.setSecret(value),
       logger,
-      cancel: stop.signal
+      cancel: stop.signal,
+      idTokenRequestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL
     })
     const scope = graphScope(settings.graphEndpoint)
     // One token before any export: a wrong credential fails once, clearly, instead of per log type.

@@ -44,6 +44,8 @@ export interface AuthBoundary {
   logger: Logger
   /** Aborts every token request in flight (the run was cancelled). */
   cancel?: AbortSignal
+  /** The runner's ACTIONS_ID_TOKEN_REQUEST_URL, only to name its host when it does not answer. */
+  idTokenRequestUrl?: string
 }
 
 /** The credential handed to the Graph client: masks tokens and explains failures. */
@@ -98,7 +100,7 @@ export function createCredential(settings: Settings, boundary: AuthBoundary): Ex
           withTimeout(
             () => boundary.getIDToken(audience),
             DEFAULT_TOKEN_BUDGET.timeoutMs,
-            `GitHub's OIDC token endpoint (${idTokenHost()}) did not answer within ${DEFAULT_TOKEN_BUDGET.timeoutMs / 1000} s`
+            `GitHub's OIDC token endpoint (${idTokenHost(boundary.idTokenRequestUrl)}) did not answer within ${DEFAULT_TOKEN_BUDGET.timeoutMs / 1000} s`
           ),
         settings.oidcAudience,
         { mask: value => boundary.mask(value), logger: boundary.logger }
@@ -259,9 +261,9 @@ class MaskingCredential implements ExportCredential {
   }
 }
 
-function idTokenHost(): string {
+function idTokenHost(url: string | undefined): string {
   try {
-    return new URL(process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '').host
+    return new URL(url ?? '').host
   } catch {
     return 'ACTIONS_ID_TOKEN_REQUEST_URL'
   }
