@@ -18,12 +18,18 @@ import { buildFilter } from '../graph/query.js'
 import { LOG_TYPE_SPECS, type LogTypeSpec } from '../log-types.js'
 import type { Logger } from '../logger.js'
 import { columnsFor, type GraphRecord } from '../output/columns.js'
-import { openRecordWriter, type RecordWriter, type WrittenFile } from '../output/record-writer.js'
+import {
+  openRecordWriter,
+  type RecordWriter,
+  type RecordWriterOptions,
+  type WrittenFile
+} from '../output/record-writer.js'
 import { describeWriteError, isWriteError } from '../output/write-errors.js'
 import type { LogTypeName, Settings, TimeWindow } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import { Chain, UNTIMED_SAMPLE, type ChainDrops } from './chain.js'
-import { mergeChainFiles } from './merge.js'
+import { mergeChainFiles, type MergeOptions, type MergeResult } from './merge.js'
+import { MergeAhead, sumCounts } from './merge-ahead.js'
 import { normalise, subtract, type Range } from './ranges.js'
 import { runScheduler, type Job } from './scheduler.js'
 
@@ -227,6 +233,10 @@ interface ExportJob extends Job {
   startedAt: number
   /** The latest retention edge Graph named for this log type. */
   retentionEdgeMs?: number
+  /** Chain files merged into the writer while other chains read (see merge-ahead.ts). */
+  ahead?: MergeAhead<RecordWriter>
+  /** The id set merge-ahead deduplicates with; the final pass goes on with it. */
+  aheadIds?: IdSet
 }
 
 async function createJob(
@@ -312,6 +322,19 @@ async function createJob(
       return chain
     }
   }
+  if (spec.timeField) {
+    // The writer opened with the complete name: a log type that ends incomplete discards it.
+    const ids = new IdSet()
+    job.ahead = new MergeAhead(
+      () => job.chains,
+      () => openRecordWriter(writerOptions(spec, settings, spec.name)),
+      (paths, writer) =>
+        mergeChainFiles(paths, ids, writer, mergeOptions(job, boundary, undefined)),
+      () => job.error === undefined && !job.abort.signal.aborted
+    )
+    job.onChainDone = () => job.ahead?.advance()
+    job.aheadIds = ids
+  }
   return job
 }
 
@@ -331,19 +354,15 @@ async function finishJob(
       ? job.targets
       : normalise(job.chains.flatMap(chain => chain.completeRange() ?? []))
     : undefined
-  const writer = await openRecordWriter({
-    dir: settings.outputDir,
-    // A partial export must never pass for a complete one.
-    baseName: complete ? spec.name : `${spec.name}.incomplete`,
-    logType: spec.name,
-    columns: columnsFor(spec.name, settings.columns),
-    csv: settings.formats.csv,
-    jsonl: settings.formats.jsonl,
-    escapeFormulas: settings.escapeFormulas,
-    maxRowsPerFile: settings.maxRowsPerFile,
-    bom: settings.csvBom
-  })
-  const { merged, written } = await writeMerged(job, writer, boundary, completeRanges, complete)
+  // A partial export must never pass for a complete one.
+  const baseName = complete ? spec.name : `${spec.name}.incomplete`
+  const { merged, written } = await writeMerged(
+    job,
+    () => openRecordWriter(writerOptions(spec, settings, baseName)),
+    boundary,
+    completeRanges,
+    complete
+  )
   const drops: ChainDrops = { outOfWindow: 0, refetched: 0, untimed: 0 }
   for (const chain of job.chains) {
     drops.outOfWindow += chain.drops.outOfWindow
@@ -414,10 +433,50 @@ async function finishJob(
   else boundary.logger.info(`${spec.title}: ${merged.rows} records.`)
 }
 
-/** Merge the chains' temp files into the writer; on any failure the writer's files end up as `.incomplete`. */
+function writerOptions(
+  spec: LogTypeSpec,
+  settings: Settings,
+  baseName: string
+): RecordWriterOptions {
+  return {
+    dir: settings.outputDir,
+    baseName,
+    logType: spec.name,
+    columns: columnsFor(spec.name, settings.columns),
+    csv: settings.formats.csv,
+    jsonl: settings.formats.jsonl,
+    escapeFormulas: settings.escapeFormulas,
+    maxRowsPerFile: settings.maxRowsPerFile,
+    bom: settings.csvBom
+  }
+}
+
+function mergeOptions(
+  job: ExportJob,
+  boundary: ExportBoundary,
+  onlyRanges: Range[] | undefined,
+  observe = true
+): MergeOptions {
+  const { spec, plan } = job
+  return {
+    timeField: spec.timeField,
+    alreadyExported: plan?.alreadyExported,
+    previousEndMs: plan?.previousEnd?.getTime(),
+    rememberFromMs: plan?.rememberFrom,
+    onlyRanges,
+    lateExcept: plan?.pending,
+    observe: observe ? record => boundary.observe?.(spec.name, record) : () => undefined
+  }
+}
+
+/**
+ * Merge the chains' temp files into the writer; on any failure the writer's files end up as `.incomplete`.
+ * A complete log type goes on from what merge-ahead wrote while it was read; otherwise every file is
+ * merged here, and records merge-ahead observed already are not observed again.
+ */
 async function writeMerged(
   job: ExportJob,
-  writer: RecordWriter,
+  open: () => Promise<RecordWriter>,
   boundary: ExportBoundary,
   completeRanges: Range[] | undefined,
   complete: boolean
@@ -425,30 +484,29 @@ async function writeMerged(
   merged: Awaited<ReturnType<typeof mergeChainFiles>>
   written: Awaited<ReturnType<RecordWriter['close']>>
 }> {
-  const { spec, plan } = job
+  // Newest range first: the files read newest to oldest, like Graph itself.
+  const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
+  const ahead = complete ? await job.ahead?.take() : undefined
+  const observed = ahead ? [] : ((await job.ahead?.discard()) ?? [])
+  const writer = ahead?.writer ?? (await open())
   try {
-    // Newest range first: the files read newest to oldest, like Graph itself.
-    const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
-    const merged = await mergeChainFiles(
-      ordered.map(chain => chain.tmpPath),
-      new IdSet(),
-      writer,
-      {
-        timeField: spec.timeField,
-        alreadyExported: plan?.alreadyExported,
-        previousEndMs: plan?.previousEnd?.getTime(),
-        rememberFromMs: plan?.rememberFrom,
-        onlyRanges: complete ? undefined : completeRanges,
-        lateExcept: plan?.pending,
-        observe: record => boundary.observe?.(spec.name, record)
-      }
-    )
+    let merged: MergeResult = ahead?.counts ?? emptyMerge()
+    const ids = ahead ? (job.aheadIds as IdSet) : new IdSet()
+    const onlyRanges = complete ? undefined : completeRanges
+    for (const chain of ordered.filter(c => !ahead?.chains.includes(c))) {
+      const options = mergeOptions(job, boundary, onlyRanges, !observed.includes(chain))
+      merged = sumCounts(merged, await mergeChainFiles([chain.tmpPath], ids, writer, options))
+    }
     return { merged, written: await writer.close() }
   } catch (error) {
     // Every writer is closed on error, its partial files renamed `.incomplete`.
     await writer.abort().catch(() => undefined)
     throw error
   }
+}
+
+function emptyMerge(): MergeResult {
+  return { rows: 0, duplicates: 0, previouslyExported: 0, lateRecords: 0, rememberedIds: [] }
 }
 
 /** The job ended by a failure of its own, not by the run's stop. */
