@@ -8,6 +8,7 @@ import type { FetchContext } from '../graph/fetch-context.js'
 import { PageReader, type PageRecord } from '../graph/page-reader.js'
 import { buildFilter, buildQueryUrl } from '../graph/query.js'
 import { withPath } from '../write-errors.js'
+import { DensityRegime } from './density-regime.js'
 import { appendRecords } from './record-file.js'
 
 /** How many ids of undated records a warning names. */
@@ -165,6 +166,8 @@ export class Chain {
   private lastPageSpanMs = 0
   private tailSecond = Number.POSITIVE_INFINITY
   private tailIds = new Set<string>()
+  /** How long the last page's density has held (see density-regime.ts). */
+  private readonly regime = new DensityRegime()
   /** Reads this chain's pages, one at a time, into memory it reuses. */
   private reader?: PageReader
 
@@ -305,7 +308,11 @@ export class Chain {
     // The horizon is NEAR_PAGES pages of 100 records: with big pages a burst is
     // only a few pages deep, and extrapolating a page into it over-counted.
     const nearPages = NEAR_PAGES * Math.min(1, 100 / this.settings.pageSize)
-    const horizonMs = nearPages * Math.max(1000, this.lastPageSpanMs)
+    // Or as long as the current run of similar pages has lasted (a burst seen for T lasts about T more).
+    const horizonMs = this.regime.horizonMs(
+      this.positionMs,
+      nearPages * Math.max(1000, this.lastPageSpanMs)
+    )
     return new DensityModel(
       this.positionMs,
       recent,
@@ -423,6 +430,7 @@ export class Chain {
       const { keep, reachedStart } = this.keep(page.records, this.skip)
       this.lastPageKept = this.kept - keptBefore
       this.lastPageSpanMs = positionBefore - this.positionMs
+      this.regime.note(this.lastPageKept, this.lastPageSpanMs, positionBefore)
       await appendRecords(out, page, keep)
       this.settings.onProgress()
       if (wasTrusted && !this.orderTrusted && this.narrowed) {

@@ -8,6 +8,9 @@ import type { Settings, TimeWindow } from '../settings.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import { Chain } from './chain.js'
 import { initialSlices } from './initial-slices.js'
+import type { MergeAhead } from './merge-ahead.js'
+import type { RecordSink } from './record-sink.js'
+import type { IdSet } from '../records/id-set.js'
 import type { Job } from './scheduler.js'
 import type { ExportBoundary, ExportTuning } from './types.js'
 
@@ -23,6 +26,10 @@ export interface ExportJob extends Job {
   startedAt: number
   /** The latest retention edge Graph named for this log type. */
   retentionEdgeMs?: number
+  /** Chain files merged into the sink while other chains read (see merge-ahead.ts). */
+  ahead?: MergeAhead<RecordSink>
+  /** The id set merge-ahead deduplicates with; the final pass goes on with it. */
+  aheadIds?: IdSet
 }
 
 /** What a log type's chains ask Graph: the window, endpoint, extra filter, page size and cloud. */

@@ -31,15 +31,9 @@ export async function finishJob(
       ? job.targets
       : normalise(job.chains.flatMap(chain => chain.completeRange() ?? []))
     : undefined
-  const writer = await boundary.openSink({
-    dir: outputDir,
-    // A partial export must never pass for a complete one.
-    baseName: complete ? spec.name : `${spec.name}.incomplete`,
-    logType: spec.name
-  })
   const { merged, written } = await writeMerged(
     job,
-    writer,
+    baseName => boundary.openSink({ dir: outputDir, baseName, logType: spec.name }),
     boundary.observe,
     completeRanges,
     complete

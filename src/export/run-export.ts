@@ -8,6 +8,7 @@ import { createJob, type ExportJob, type JobQuery } from './create-job.js'
 import { DEFAULT_TUNING } from './default-tuning.js'
 import { failedResult } from './failed-result.js'
 import { finishJob } from './finish-job.js'
+import { startMergeAhead } from './write-merged.js'
 import { reportProgress } from './report-progress.js'
 import { runScheduler } from './scheduler.js'
 import type {
@@ -84,8 +85,21 @@ export async function runExport(
         results.set(name, unavailable(spec, settings.cloud))
         continue
       }
-      jobs.push(
-        await createJob(spec, query, boundary, tuning, pacer, tmp, plans[name], slicesPerJob)
+      const job = await createJob(
+        spec,
+        query,
+        boundary,
+        tuning,
+        pacer,
+        tmp,
+        plans[name],
+        slicesPerJob
+      )
+      jobs.push(job)
+      startMergeAhead(
+        job,
+        baseName => boundary.openSink({ dir: settings.outputDir, baseName, logType: spec.name }),
+        boundary.observe
       )
     }
     if (boundary.stop?.aborted) onStop()

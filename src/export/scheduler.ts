@@ -37,6 +37,8 @@ export interface Job {
   handOffs?: number
   /** Overdue pages raced by a hedged request (each race discards one answer). */
   hedges?: number
+  /** Called when one of this job's chains stops, before the job may be done (merge-ahead). */
+  onChainDone?(chain: Chain): void
 }
 
 /** What the scheduler reads of the shared request budget (the Pacer). */
@@ -116,6 +118,7 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
       })
       .finally(() => {
         active.delete(chain)
+        job.onChainDone?.(chain)
         settle(job)
         notify()
       })

@@ -1,43 +1,99 @@
 import { IdSet } from '../records/id-set.js'
-import type { RecordSink } from './record-sink.js'
 import type { Range } from '../ranges.js'
+import type { LogTypeSpec } from '../log-types.js'
+import type { LogTypePlan } from '../state/continuity.js'
 import type { ExportJob } from './create-job.js'
-import { mergeChainFiles } from './merge.js'
+import { mergeChainFiles, type MergeOptions, type MergeResult } from './merge.js'
+import { MergeAhead, sumCounts } from './merge-ahead.js'
+import type { RecordSink } from './record-sink.js'
 import type { ExportBoundary } from './types.js'
 
-/** Merge the chains' temp files into the writer; on any failure the writer's files end up as `.incomplete`. */
+/** Opens the log type's sink under a base name (its own name, or `<name>.incomplete`). */
+export type OpenJobSink = (baseName: string) => Promise<RecordSink>
+
+/**
+ * Starts merging a time-windowed log type's chain files while its other chains
+ * still read (merge-ahead.ts). The sink is opened under the complete name: a
+ * log type that ends incomplete discards it and is merged again at the end.
+ */
+export function startMergeAhead(
+  job: ExportJob,
+  open: OpenJobSink,
+  observe: ExportBoundary['observe']
+): void {
+  if (!job.spec.timeField) return
+  const ids = new IdSet()
+  job.ahead = new MergeAhead(
+    () => job.chains,
+    () => open(job.spec.name),
+    (paths, writer) =>
+      mergeChainFiles(paths, ids, writer, mergeOptions(job.spec, job.plan, observe, undefined)),
+    () => job.error === undefined && !job.abort.signal.aborted
+  )
+  job.onChainDone = () => job.ahead?.advance()
+  job.aheadIds = ids
+}
+
+/**
+ * Merge the chains' temp files into the sink; on any failure the sink's files end up as `.incomplete`.
+ * A complete log type goes on from what merge-ahead wrote while it was read; otherwise every file is
+ * merged here, and records merge-ahead observed already are not observed again.
+ */
 export async function writeMerged(
   job: ExportJob,
-  writer: RecordSink,
+  open: OpenJobSink,
   observe: ExportBoundary['observe'],
   completeRanges: Range[] | undefined,
   complete: boolean
 ): Promise<{
-  merged: Awaited<ReturnType<typeof mergeChainFiles>>
+  merged: MergeResult
   written: Awaited<ReturnType<RecordSink['close']>>
 }> {
-  const { spec, plan } = job
+  const { spec } = job
+  // Newest range first: the files read newest to oldest, like Graph itself.
+  const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
+  const ahead = complete ? await job.ahead?.take() : undefined
+  const observed = ahead ? [] : ((await job.ahead?.discard()) ?? [])
+  // A partial export must never pass for a complete one.
+  const writer = ahead?.writer ?? (await open(complete ? spec.name : `${spec.name}.incomplete`))
   try {
-    // Newest range first: the files read newest to oldest, like Graph itself.
-    const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
-    const merged = await mergeChainFiles(
-      ordered.map(chain => chain.tmpPath),
-      new IdSet(),
-      writer,
-      {
-        timeField: spec.timeField,
-        alreadyExported: plan?.alreadyExported,
-        previousEndMs: plan?.previousEnd?.getTime(),
-        rememberFromMs: plan?.rememberFrom,
-        onlyRanges: complete ? undefined : completeRanges,
-        lateExcept: plan?.pending,
-        observe: record => observe?.(spec.name, record)
-      }
-    )
+    let merged: MergeResult = ahead?.counts ?? emptyMerge()
+    const ids = ahead ? (job.aheadIds as IdSet) : new IdSet()
+    const onlyRanges = complete ? undefined : completeRanges
+    for (const chain of ordered.filter(c => !ahead?.chains.includes(c))) {
+      const options = mergeOptions(
+        spec,
+        job.plan,
+        observed.includes(chain) ? undefined : observe,
+        onlyRanges
+      )
+      merged = sumCounts(merged, await mergeChainFiles([chain.tmpPath], ids, writer, options))
+    }
     return { merged, written: await writer.close() }
   } catch (error) {
     // Every writer is closed on error, its partial files renamed `.incomplete`.
     await writer.abort().catch(() => undefined)
     throw error
   }
+}
+
+function mergeOptions(
+  spec: LogTypeSpec,
+  plan: LogTypePlan | undefined,
+  observe: ExportBoundary['observe'],
+  onlyRanges: Range[] | undefined
+): MergeOptions {
+  return {
+    timeField: spec.timeField,
+    alreadyExported: plan?.alreadyExported,
+    previousEndMs: plan?.previousEnd?.getTime(),
+    rememberFromMs: plan?.rememberFrom,
+    onlyRanges,
+    lateExcept: plan?.pending,
+    observe: record => observe?.(spec.name, record)
+  }
+}
+
+function emptyMerge(): MergeResult {
+  return { rows: 0, duplicates: 0, previouslyExported: 0, lateRecords: 0, rememberedIds: [] }
 }

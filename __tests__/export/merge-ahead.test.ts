@@ -1,0 +1,153 @@
+/**
+ * Issue 18: a log type's chain files are merged into its writer while other
+ * chains still read, in the final pass's order (newest range first), so the
+ * end of the export is not spent writing; the result is the same as merging
+ * everything at the end.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Chain } from '../../src/export/chain.js'
+import { MergeAhead, type MergeCounts } from '../../src/export/merge-ahead.js'
+import { mergeChainFiles } from '../../src/export/merge.js'
+import { IdSet } from '../../src/records/id-set.js'
+import { openRecordWriter, type RecordWriter } from '../../src/output/record-writer.js'
+
+const HOUR = 3_600_000
+
+interface FakeChain {
+  startMs: number
+  endMs: number
+  positionMs: number
+  done: boolean
+  finished: boolean
+  lost: boolean
+  discardedRequests: number
+  tmpPath: string
+}
+
+function setup(): {
+  dir: string
+  chains: FakeChain[]
+  chain(startHour: number, endHour: number, ids: string[]): FakeChain
+  finish(chain: FakeChain): void
+  ahead: MergeAhead<RecordWriter>
+  merges: string[][]
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'merge-ahead-'))
+  const chains: FakeChain[] = []
+  const merges: string[][] = []
+  const ids = new IdSet()
+  const ahead = new MergeAhead<RecordWriter>(
+    () => chains as unknown as Chain[],
+    () =>
+      openRecordWriter({
+        dir,
+        baseName: 'audit-logs',
+        logType: 'audit-logs',
+        columns: [],
+        csv: false,
+        jsonl: true,
+        escapeFormulas: true,
+        maxRowsPerFile: 1_000_000,
+        bom: false
+      }),
+    async (paths, writer): Promise<MergeCounts> => {
+      merges.push(paths.map(p => p.split('/').pop() as string))
+      return mergeChainFiles(paths, ids, writer, {
+        timeField: 'activityDateTime',
+        observe: () => {}
+      })
+    },
+    () => true
+  )
+  return {
+    dir,
+    chains,
+    merges,
+    ahead,
+    chain(startHour, endHour, recordIds) {
+      const tmpPath = join(dir, `chain-${chains.length + 1}.jsonl`)
+      const lines = recordIds.map(
+        (id, i) =>
+          JSON.stringify({
+            id,
+            activityDateTime: new Date(
+              (endHour - (i + 1) / (recordIds.length + 1)) * HOUR
+            ).toISOString()
+          }) + '\n'
+      )
+      writeFileSync(tmpPath, lines.join(''))
+      const chain: FakeChain = {
+        startMs: startHour * HOUR,
+        endMs: endHour * HOUR,
+        positionMs: startHour * HOUR,
+        done: false,
+        finished: false,
+        lost: false,
+        discardedRequests: 0,
+        tmpPath
+      }
+      chains.push(chain)
+      return chain
+    },
+    finish(chain) {
+      chain.done = true
+      chain.finished = true
+      ahead.advance()
+    }
+  }
+}
+
+const idsIn = (path: string): string[] =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(line => line !== '')
+    .map(line => (JSON.parse(line) as { id: string }).id)
+
+describe('merge-ahead', () => {
+  it('merges finished chains only when every newer range is merged, in the final order', async () => {
+    const t = setup()
+    const newest = t.chain(20, 24, ['a', 'b'])
+    // Split off the older part while the newest still reads.
+    newest.startMs = 10 * HOUR
+    const older = t.chain(0, 10, ['c', 'd'])
+    t.finish(older)
+    // The older range is done first, but the newest is not: nothing may be written yet.
+    expect((await t.ahead.take())?.chains ?? []).toEqual([])
+    expect(t.merges).toEqual([])
+  })
+
+  it('goes on from what it merged; the result equals one pass at the end, duplicates included', async () => {
+    const t = setup()
+    const newest = t.chain(12, 24, ['a', 'b', 'x'])
+    t.finish(newest)
+    await t.ahead.settled()
+    expect(t.merges).toEqual([['chain-1.jsonl']])
+    const middle = t.chain(6, 12, ['c', 'x'])
+    const oldest = t.chain(0, 6, ['e'])
+    t.finish(oldest)
+    t.finish(middle)
+    const merged = await t.ahead.take()
+    expect(t.merges).toEqual([['chain-1.jsonl'], ['chain-2.jsonl', 'chain-3.jsonl']])
+    expect(merged?.chains).toEqual([newest, middle, oldest])
+    expect(merged?.counts.rows).toBe(5)
+    expect(merged?.counts.duplicates).toBe(1)
+    const written = await (merged?.writer as RecordWriter).close()
+    expect(idsIn(written.files[0].path)).toEqual(['a', 'b', 'x', 'c', 'e'])
+  })
+
+  it('stops at a chain that lost a race, and discards its writer for an incomplete log type', async () => {
+    const t = setup()
+    const newest = t.chain(12, 24, ['a'])
+    const loser = t.chain(6, 12, ['b'])
+    t.finish(newest)
+    loser.lost = true
+    t.finish(loser)
+    const taken = await t.ahead.take()
+    expect(taken?.chains).toEqual([newest])
+    // Incomplete: what was merged goes; the final pass rewrites and must not observe it twice.
+    expect(await t.ahead.discard()).toEqual([newest])
+    expect(readdirSync(t.dir).filter(name => !name.startsWith('chain-'))).toEqual([])
+  })
+})

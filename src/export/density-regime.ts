@@ -1,0 +1,37 @@
+/**
+ * How far below its position a chain should trust the density of its last page.
+ * Logs come in bursts of unknown length, and a chain learns a burst page by page:
+ * with a fixed horizon of a page or two, a chain inside a 13-page burst expected
+ * under two pages ahead, so the burst was split late, a page at a time, each split
+ * a short page (a skewed week of full pages: 65 requests for 59 pages). A run of
+ * pages at about the same density that has lasted T so far is expected to last
+ * about T more (the best guess without a prior on burst length), so the horizon
+ * is the span of the current run, never less than the fixed one.
+ */
+export class DensityRegime {
+  /** Where the current run of similar pages began (the newest edge of its first page). */
+  private fromMs?: number
+  private density = 0
+
+  /** Pages within this factor of the run's first page belong to the run. */
+  static readonly FACTOR = 2
+
+  /** A page read from `positionBeforeMs` down, `kept` records over `spanMs`. */
+  note(kept: number, spanMs: number, positionBeforeMs: number): void {
+    if (kept === 0) return
+    const density = kept / Math.max(1000, spanMs)
+    if (
+      this.fromMs === undefined ||
+      density > DensityRegime.FACTOR * this.density ||
+      density < this.density / DensityRegime.FACTOR
+    ) {
+      this.fromMs = positionBeforeMs
+      this.density = density
+    }
+  }
+
+  /** The span the last page's density is trusted for below `positionMs`, at least `minMs`. */
+  horizonMs(positionMs: number, minMs: number): number {
+    return this.fromMs === undefined ? minMs : Math.max(minMs, this.fromMs - positionMs)
+  }
+}
