@@ -1,4 +1,4 @@
-import { DensityModel } from '../../src/export/chain.js'
+import { DensityModel } from '../../src/export/density-model.js'
 
 describe('DensityModel (where a chain expects its unread records)', () => {
   // 2 records/s for 100 s below t = 10,000 s, then 0.1 records/s.
