@@ -143,11 +143,12 @@ describe('on a virtual clock', () => {
       { records: records(THREE), latencyMs: page => 500 + 0.1 * page.records }
     )
     expectExact(run, logTypes)
-    // Only the biggest log type is split (600 ms pages at 5 per s need 3 chains, and its
-    // burst more): 60 requests for 59 pages when the machine is quiet, a page or two more
-    // when file writes lag the virtual clock (a busy machine).
-    expect(run.graph.starts.length).toBeLessThanOrEqual(MIN_PAGES + 3)
-    expect(run.result.logTypes.map(t => t.chains).slice(1)).toEqual([1, 1])
+    // 600 ms pages at 5 per s need 3 chains; the log types' bursts need a few more, each
+    // costing a short page: 61 requests for 59 pages, chains [4, 2, 1] (the virtual clock
+    // waits for file writes, so this is the same on any machine). The smallest log type,
+    // whose one chain ends well before the export, is never split.
+    expect(run.graph.starts.length).toBeLessThanOrEqual(MIN_PAGES + 2)
+    expect(run.result.logTypes[2].chains).toBe(1)
     expect(run.durationMs).toBeLessThan(((MIN_PAGES / 5) * 1000) / 0.9)
     expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
   }, 60_000)
@@ -163,9 +164,9 @@ describe('on a virtual clock', () => {
       { records: records(THREE), latencyMs: page => 600 + 0.1 * page.records }
     )
     expectExact(run, logTypes)
-    // 5 chains on a quiet machine (7 before); room for one more when file writes lag.
-    expect(run.result.logTypes[0].chains).toBeLessThanOrEqual(6)
-    expect(run.durationMs).toBeLessThan(14_300)
+    // 5 chains for the biggest (7 before), 13.75 s (14.1 s before).
+    expect(run.result.logTypes[0].chains).toBeLessThanOrEqual(5)
+    expect(run.durationMs).toBeLessThan(14_000)
     expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
   }, 60_000)
 

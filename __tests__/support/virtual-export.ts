@@ -63,11 +63,13 @@ export async function virtualExport(
   ).finally(() => {
     finished = true
   })
-  // Small virtual steps, each after the event loop has turned (file writes
-  // finish in real time and must not let virtual time race far ahead of them).
+  // Small virtual steps, each after the file system has answered: writes finish in
+  // real time, and virtual time must not move while one is pending, or a busy
+  // machine would see pages arrive before the previous ones were written and
+  // the scheduler decide differently (the test would depend on the CPU's load).
   while (!finished) {
     await clock.advance(STEP_MS)
-    await new Promise(resolve => setTimeout(resolve, 0))
+    await fileSystemQuiet()
   }
   const result = await exported
   const durationMs = clock.now() - started
@@ -117,4 +119,14 @@ function virtualSettings(run: Parameters<typeof virtualExport>[0]): Settings {
     stateKey: '',
     overlapMs: 0
   }
+}
+
+/** Waits (a bounded number of event-loop turns) until no file-system request is in flight. */
+async function fileSystemQuiet(maxTurns = 10_000): Promise<void> {
+  for (let turn = 0; turn < maxTurns; turn++) {
+    await new Promise(resolve => setImmediate(resolve))
+    const pending = process.getActiveResourcesInfo().some(name => name.startsWith('FSReq'))
+    if (!pending) return
+  }
+  throw new Error(`file-system requests still pending after ${maxTurns} event-loop turns`)
 }
