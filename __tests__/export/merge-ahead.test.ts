@@ -26,7 +26,7 @@ interface FakeChain {
   tmpPath: string
 }
 
-function setup(): {
+function setup(hasRoom: () => boolean = () => true): {
   dir: string
   chains: FakeChain[]
   chain(startHour: number, endHour: number, ids: string[]): FakeChain
@@ -59,7 +59,8 @@ function setup(): {
         observe: () => {}
       })
     },
-    () => true
+    () => true,
+    hasRoom
   )
   return {
     dir,
@@ -149,5 +150,22 @@ describe('merge-ahead', () => {
     // Incomplete: what was merged goes; the final pass rewrites and must not observe it twice.
     expect(await t.ahead.discard()).toEqual([newest])
     expect(readdirSync(t.dir).filter(name => !name.startsWith('chain-'))).toEqual([])
+  })
+
+  it('stops merging ahead when it has no more room, and keeps what it merged for the final pass', async () => {
+    let room = true
+    const t = setup(() => room)
+    const newest = t.chain(12, 24, ['a'])
+    const older = t.chain(0, 12, ['b'])
+    t.finish(newest)
+    await t.ahead.settled()
+    room = false
+    t.finish(older)
+    const taken = await t.ahead.take()
+    // The older chain waits for the final pass; what is merged is handed over, not discarded.
+    expect(t.merges).toEqual([['chain-1.jsonl']])
+    expect(taken?.chains).toEqual([newest])
+    const written = await (taken?.writer as RecordWriter).close()
+    expect(idsIn(written.files[0].path)).toEqual(['a'])
   })
 })

@@ -61,7 +61,12 @@ export class MergeAhead<W extends AbortableWriter> {
     /** Merges `paths` into `writer` in order (one pass of mergeChainFiles, same id set every call). */
     private readonly merge: (paths: string[], writer: W) => Promise<MergeCounts>,
     /** False once the log type has failed or been stopped: nothing more is merged ahead. */
-    private readonly going: () => boolean
+    private readonly going: () => boolean,
+    /**
+     * False once merging more ahead would cost more memory than it saves time:
+     * what is merged stays, the rest waits for the final pass (see startMergeAhead).
+     */
+    private readonly hasRoom: () => boolean = () => true
   ) {}
 
   /** A chain stopped: merge what can be merged now, after any merge still running. */
@@ -97,6 +102,7 @@ export class MergeAhead<W extends AbortableWriter> {
       this.halted = true
       return
     }
+    if (!this.hasRoom()) return
     const next = this.ready()
     if (!next) {
       this.halted = true

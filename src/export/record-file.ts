@@ -23,7 +23,7 @@ export async function appendRecords(
 }
 
 const LF = 0x0a
-const CHUNK = 1 << 20
+const CHUNK = 1 << 18
 
 /**
  * Read the records back in the order they were written, a read's worth of lines
