@@ -35,6 +35,8 @@ export interface ChildResult {
   error?: string
   /** Export only: signing in is done before the clock starts. */
   durationMs: number
+  /** Date.now() when the export's clock started (for BENCH_TRACE). */
+  startedAtMs?: number
   /** process.resourceUsage().maxRSS, in MiB. */
   peakRssMb: number
   files: { logType: LogTypeName; path: string; rows: number }[]
@@ -70,6 +72,7 @@ async function main(job: ChildJob): Promise<ChildResult> {
   await credential.getToken(scope)
   const sampler = setInterval(sampleMemory, 20)
   const started = performance.now()
+  const startedAtMs = Date.now()
   let files: ChildResult['files'] = []
   let pacer: PacerStats | undefined
   let error: string | undefined
@@ -111,6 +114,7 @@ async function main(job: ChildJob): Promise<ChildResult> {
     ok: error === undefined,
     error,
     durationMs,
+    startedAtMs,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     files,
     pacer,

@@ -270,7 +270,14 @@ async function measure(scenario: Scenario, mode: ChildMode, scratch: string): Pr
  * first request), path, range queried or nextLink, records served, status.
  */
 function traceRequests(
-  requests: { at: number; path: string; search: string; status: number; records?: number }[],
+  requests: {
+    at: number
+    endedAt?: number
+    path: string
+    search: string
+    status: number
+    records?: number
+  }[],
   result: ChildResult
 ): void {
   const first = requests[0]?.at ?? 0
@@ -283,10 +290,17 @@ function traceRequests(
         (/(le|lt) (\S+?)(Z|&| |$)/.exec(q)?.[2] ?? '')
     process.stderr.write(
       `    ${((r.at - first) / 1000).toFixed(2).padStart(6)} ${r.path.split('/').pop()} ` +
-        `${range} ${r.records ?? '-'} ${r.status}\n`
+        `${range} ${r.records ?? '-'} ${r.status} ` +
+        `${r.endedAt === undefined ? '' : ((r.endedAt - r.at) / 1000).toFixed(2)}\n`
     )
   }
-  process.stderr.write(`    child duration ${(result.durationMs / 1000).toFixed(2)} s\n`)
+  const lastEnd = Math.max(...requests.map(r => r.endedAt ?? r.at))
+  const started = result.startedAtMs ?? first
+  process.stderr.write(
+    `    child duration ${(result.durationMs / 1000).toFixed(2)} s: first request ` +
+      `${((first - started) / 1000).toFixed(2)} s after the start, last response ended ` +
+      `${((started + result.durationMs - lastEnd) / 1000).toFixed(2)} s before the end\n`
+  )
 }
 
 async function idleFloor(scratch: string): Promise<number> {

@@ -50,6 +50,8 @@ const PLANT_FIELDS = [
 
 export interface GraphRequestLog {
   at: number
+  /** When the response was closed (sent or failed). */
+  endedAt?: number
   method: string
   path: string
   search: string
@@ -295,6 +297,7 @@ export async function startGraph(opts: {
     counters.requests++
     res.once('close', () => {
       entry.status = res.statusCode
+      entry.endedAt = Date.now()
     })
     const fail = (e: GraphError): void => {
       const plant = behaviour.plant?.errorText ?? ''
