@@ -213,6 +213,46 @@ describe('on a virtual clock', () => {
     expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
   }, 60_000)
 
+  it('hedges a late page again when its hedge is late too, and keeps one answer', async () => {
+    const counts = { 'audit-logs': 13_500 }
+    const base = {
+      records: records(counts),
+      latencyMs: (page: { records: number }) => 500 + 0.1 * page.records
+    }
+    // First without the second slow answer, to find the hedge: the request whose answer
+    // cancelled request 12 (the virtual clock makes the second run the same up to there).
+    const first = await virtualExport(
+      { ...RUN, logTypes: ['audit-logs'] },
+      { ...base, latencyOf: request => (request === 12 ? 60_000 : undefined) }
+    )
+    const slow = first.graph.timeline[11]
+    const lostAt = Number(/aborted at (\d+)/.exec(slow.end ?? '')?.[1])
+    const hedge = first.graph.timeline.findIndex(e => e !== slow && e.at + e.ms === lostAt) + 1
+    expect(hedge).toBeGreaterThan(12)
+    expect(first.graph.urls[hedge - 1]).not.toContain('$skiptoken')
+
+    // Now the hedge takes a minute as well: a second hedge of the same range is sent.
+    const run = await virtualExport(
+      { ...RUN, logTypes: ['audit-logs'] },
+      {
+        ...base,
+        latencyOf: request => (request === 12 || request === hedge ? 60_000 : undefined)
+      }
+    )
+    expectExact(run, ['audit-logs'])
+    // One more request for the hedge's range than when the first hedge answered in time.
+    const hedgeUrl = first.graph.urls[hedge - 1]
+    const sameRange = (urls: string[]): number => urls.filter(url => url === hedgeUrl).length
+    expect(sameRange(run.graph.urls)).toBe(sameRange(first.graph.urls) + 1)
+    const entry = run.result.logTypes[0]
+    expect(entry.tail?.hedgedPages).toBeGreaterThanOrEqual(2)
+    // Both slow requests lost the race and were cancelled, and the manifest counts them.
+    expect(run.graph.aborted).toBeGreaterThanOrEqual(2)
+    expect(entry.tail?.speculativeRequests).toBe(run.graph.aborted)
+    expect(run.durationMs).toBeLessThan(15_000)
+    expect(maxStartsInWindow(run.graph.starts, 10_000)).toBeLessThanOrEqual(50)
+  }, 60_000)
+
   it('narrows a timed-out page: the older range goes to a new chain and the retry asks for less', async () => {
     const counts = { 'audit-logs': 13_500 }
     const run = await virtualExport(

@@ -46,6 +46,8 @@ interface Cursor {
   to: number
   top: number
   rangeMs: number
+  /** The request number of the fresh query this cursor pages through. */
+  query: number
 }
 
 export interface VirtualGraph extends GraphTransport {
@@ -56,6 +58,15 @@ export interface VirtualGraph extends GraphTransport {
   pages: number
   aborted: number
   timeouts: number
+  /** Each request: start, planned latency, tail factor, records, and how it ended. */
+  timeline: {
+    at: number
+    ms: number
+    factor: number
+    records: number
+    query: string
+    end?: string
+  }[]
   /** Every id, per log type, that [start, end) holds. */
   expected(logType: LogTypeName, startMs: number, endMs: number): string[]
 }
@@ -80,6 +91,7 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
     pages: 0,
     aborted: 0,
     timeouts: 0,
+    timeline: [],
     expected(logType, startMs, endMs) {
       const times = sorted.get(logType) ?? []
       return times.flatMap((t, i) => (t >= startMs && t < endMs ? [idOf(logType, i)] : []))
@@ -90,7 +102,7 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
       const request = ++requests
       const parsed = new URL(url)
       const token = parsed.searchParams.get('$skiptoken')
-      const cursor = token !== null ? cursors.get(token) : newCursor(parsed)
+      const cursor = token !== null ? cursors.get(token) : newCursor(parsed, request)
       if (!cursor) throw new Error(`virtual Graph: unknown request ${url}`)
       const times = sorted.get(cursor.logType) ?? []
       const end = Math.min(cursor.to, cursor.from + cursor.top)
@@ -120,10 +132,22 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
         chosen === 'timeout'
           ? (options.timeoutMs ?? 300_000)
           : (chosen ?? options.latencyMs(shape) * factor)
+      const entry: VirtualGraph['timeline'][number] = {
+        at: clock.now(),
+        ms,
+        factor,
+        records: value.length,
+        query:
+          token !== null
+            ? `next of ${cursor.query}`
+            : `${cursor.logType} ${iso(times[cursor.to - 1] ?? 0)}..${iso(times[cursor.from] ?? 0)}`
+      }
+      graph.timeline.push(entry)
       try {
         await clock.sleep(ms, signal)
       } catch (error) {
         graph.aborted++
+        entry.end = `aborted at ${clock.now()}`
         throw error
       }
       if (chosen === 'timeout') {
@@ -140,7 +164,7 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
     }
   }
 
-  function newCursor(parsed: URL): Cursor {
+  function newCursor(parsed: URL, query: number): Cursor {
     const filter = parsed.searchParams.get('$filter') ?? ''
     const spec = Object.values(LOG_TYPE_SPECS).find(
       s =>
@@ -179,7 +203,8 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
       from,
       to,
       top: Number(parsed.searchParams.get('$top') ?? 100),
-      rangeMs: hi - lo
+      rangeMs: hi - lo,
+      query
     }
   }
 

@@ -51,12 +51,13 @@ export interface ChainSettings {
 }
 
 /**
- * A chain and a hedge reading the same range because the chain's page is
- * overdue: the first page back wins, the other is cancelled before it writes.
+ * A chain and its hedges reading the same range because the chain's page is
+ * overdue: the first page back wins, the others are cancelled before they write.
  */
 export interface Race {
   original: Chain
-  hedge: Chain
+  /** In the order they were sent; a hedge that is late too is hedged again. */
+  hedges: Chain[]
   winner?: Chain
 }
 
@@ -442,15 +443,18 @@ export class Chain {
     }
   }
 
-  /** This chain's page came back first: the other side of the race stops. */
+  /** This chain's page came back first: every other side of the race stops. */
   private winRace(): void {
     const race = this.race as Race
     race.winner = this
-    const other = race.original === this ? race.hedge : race.original
-    // The original covered what it wrote; a losing hedge wrote nothing.
-    other.lose(race.original === this ? other.endMs : race.hedge.endMs)
+    for (const other of [race.original, ...race.hedges]) {
+      if (other === this) continue
+      // The original covered what it wrote, down to where the winning hedge starts
+      // (every hedge reads the same range); a losing hedge wrote nothing.
+      other.lose(other === race.original ? this.endMs : other.endMs)
+      other.race = undefined
+    }
     this.race = undefined
-    other.race = undefined
   }
 
   /**

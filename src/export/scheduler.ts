@@ -1,6 +1,6 @@
 import type { Clock } from '../graph/clock.js'
 import type { LatencyStats } from '../graph/latency-stats.js'
-import type { Chain } from './chain.js'
+import type { Chain, Race } from './chain.js'
 import {
   chooseSplit,
   overdueAfterMs,
@@ -12,6 +12,9 @@ import {
 } from './split-policy.js'
 
 type Range = { startMs: number; endMs: number }
+
+/** Hedges one overdue page may have in flight at once (each spends a start slot nobody wanted). */
+const MAX_HEDGES = 3
 
 /** An overdue chain holding more than this many pages hands them off without waiting for an idle slot. */
 const HAND_OFF_PAGES = 3
@@ -76,7 +79,8 @@ export interface SchedulerOptions {
  * (or has timed out) hands the older part of its range to a new chain at once;
  * and when waiting for that page would outlast the rest of the export, a hedge
  * re-reads the page's range as a fresh query and the first answer wins (see
- * Chain.hedgeRange / Race). Every request still goes through the pacer, so
+ * Chain.hedgeRange / Race); a hedge that is late as well is hedged again, up
+ * to MAX_HEDGES at once. Every request still goes through the pacer, so
  * hedges spend budget that would otherwise sit idle at the end of the export.
  */
 export async function runScheduler(jobs: Job[], options: SchedulerOptions): Promise<void> {
@@ -137,12 +141,14 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
   }
 
   const hedge = (chain: Chain, job: Job): void => {
-    const range = chain.hedgeRange()
+    // The original's position stands still while its page is out: every hedge reads the same range.
+    const race: Race = chain.race ?? { original: chain, hedges: [] }
+    const range = race.original.hedgeRange()
     const copy = start(job, range, false)
     copy.skipIds(range.skip)
     copy.expectedRecords = pageSize
-    const race = { original: chain, hedge: copy }
-    chain.race = race
+    race.hedges.push(copy)
+    race.original.race = race
     copy.race = race
     job.hedges = (job.hedges ?? 0) + 1
   }
@@ -186,9 +192,16 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     const medianMs = budget.latency.quantile(0.5)
     for (const [chain, job] of live()) {
       // A hedge reads from the chain's oldest second written: only sound while Graph's order holds.
-      if (chain.race || chain.requestStartedAt === undefined || !chain.orderTrusted) continue
+      if (chain.requestStartedAt === undefined || !chain.orderTrusted) continue
+      // A race is hedged again, through its original, once its youngest request is late
+      // too: a hedge draws from the same latency distribution, and at the end of an export
+      // two slow answers in a row left every start slot unused for seconds.
+      const race = chain.race
+      if (race && (race.original !== chain || race.hedges.length >= MAX_HEDGES)) continue
+      const youngest = race ? race.hedges[race.hedges.length - 1] : chain
+      if (youngest.requestStartedAt === undefined) continue
       const hedgeIt = shouldHedge({
-        ageMs: age(chain),
+        ageMs: age(youngest),
         medianMs,
         overdueMs,
         restOfExportMs: restMs,
