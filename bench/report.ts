@@ -15,6 +15,8 @@ export interface Measured {
   /** As the simulated Graph counted them: every request, pages served, 429s from its throttle. */
   requests: number
   pages: number
+  /** Records in the pages served, counting a record served twice twice. */
+  recordsServed: number
   throttled: number
   seconds: number
   idealSeconds?: number
@@ -110,6 +112,10 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
       `Node + bundled exporter + credential that a child which only signs in already has ` +
       `(the child is bundled with ncc and run by plain node, as dist/ ships).`
   )
+
+  for (const r of results.filter(m => m.scenario.paced && m.mode === 'ours')) {
+    console.log(`- ${r.scenario.id} ours: ${beyondMinimum(r)}`)
+  }
 
   for (const r of results.filter(m => !m.scenario.paced && m.memory)) {
     const m = r.memory!
@@ -215,4 +221,25 @@ function printTable(table: string[][]): void {
 /** Requests made per second of wall time, as a share of the rate limit. */
 function budgetUse(r: Measured): number {
   return r.requests / ((r.scenario.run.rateLimit / 10) * r.seconds)
+}
+
+/**
+ * Where the requests beyond the minimum went, in pages' worth: requests that got no
+ * page (hedges and races lost, cancelled before the answer), the room left in pages
+ * served short (the last page of every time slice), and records served more than
+ * once (a slow page that came back past the range handed off while it was out).
+ * The last pages every exporter reads short are subtracted, so the parts add up.
+ */
+export function beyondMinimum(r: Measured): string {
+  const pageSize = r.scenario.run.pageSize
+  const unanswered = r.requests - r.pages - r.throttled
+  const partPages = r.pages - r.recordsServed / pageSize
+  const reread = (r.recordsServed - r.records) / pageSize
+  const unavoidable = r.minPages - r.records / pageSize
+  return (
+    `${r.requests - r.minPages} requests beyond the minimum of ${r.minPages} = ` +
+    `${unanswered} unanswered (lost races, cancelled) + ${partPages.toFixed(1)} pages' room left in ` +
+    `short pages + ${reread.toFixed(1)} pages of records served twice − ${unavoidable.toFixed(1)} ` +
+    `(the short last page of each log type, which any exporter reads)${r.throttled ? ` + ${r.throttled} 429s` : ''}`
+  )
 }

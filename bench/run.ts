@@ -245,6 +245,7 @@ async function measure(scenario: Scenario, mode: ChildMode, scratch: string): Pr
       minPages,
       requests: tenant.graph.counters.requests,
       pages: tenant.graph.counters.pagesServed,
+      recordsServed: tenant.graph.counters.recordsServed,
       throttled: tenant.graph.counters.throttled,
       seconds: result.durationMs / 1000,
       idealSeconds: scenario.paced
