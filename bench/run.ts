@@ -353,7 +353,10 @@ async function main(): Promise<void> {
           `${PER_TYPE} records each of ${TWO_TYPES.join(' + ')} over 48 h.`,
         `The simulated throttle is a sliding window that admits a burst of ${THROTTLE.limit}: a client ` +
           `that bursts and then waits out the 429 can beat pages / rate on a run shorter than two ` +
-          `windows (row 2). Ours spaces starts evenly on purpose (Graph counts in its own windows).`,
+          `windows (row 2). Ours spaces starts evenly on purpose: the app's budget may be shared ` +
+          `with other jobs, and Graph counts arrivals, not starts (letting a start make up an ` +
+          `unused slot filled the window to its edge, and a start one window after a request ` +
+          `that had opened a new connection arrived inside it: a 429).`,
         `Scale: ${SCALE_TYPE}, page-size ${SCALE_RUN.pageSize}, rate-limit ${SCALE_RUN.rateLimit}, ` +
           `no latency or throttle; the naive baseline runs with ${NAIVE_HEAP.join(' ')}.`,
         `Rows 5-7 (issue 18): ${FULL_PAGES.run.logTypes.join(' + ')}, 26,000 + 19,000 + 13,500 records ` +

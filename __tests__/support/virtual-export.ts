@@ -128,5 +128,7 @@ async function fileSystemQuiet(maxTurns = 10_000): Promise<void> {
     const pending = process.getActiveResourcesInfo().some(name => name.startsWith('FSReq'))
     if (!pending) return
   }
-  throw new Error(`file-system requests still pending after ${maxTurns} event-loop turns`)
+  throw new Error(
+    `file-system requests still pending after ${maxTurns} event-loop turns: ${process.getActiveResourcesInfo().join(', ')}`
+  )
 }
