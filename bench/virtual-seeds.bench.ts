@@ -14,34 +14,12 @@
  */
 import type { LogTypeName } from '../src/settings.js'
 import { virtualExport } from '../__tests__/support/virtual-export.js'
-import { burstyTimes } from '../__tests__/support/virtual-graph.js'
-
-const END = Date.parse('2026-10-06T00:00:00Z')
-const WEEK = { start: new Date(END - 7 * 86_400_000), end: new Date(END) }
-const BURST = { share: 0.5, atMs: Date.parse('2026-10-03T09:00:00Z') }
-const COUNTS: Partial<Record<LogTypeName, number>> = {
-  'interactive-sign-ins': 26_000,
-  'service-principal-sign-ins': 19_000,
-  'audit-logs': 13_500
-}
-const TAIL = [
-  { share: 0.1, factor: 8 },
-  { share: 0.02, factor: 30 }
-]
-
-function records(salt: number): Record<string, number[]> {
-  return Object.fromEntries(
-    Object.entries(COUNTS).map(([name, n], i) => [
-      name,
-      burstyTimes(n, WEEK.start.getTime(), END, BURST, 10 + i + salt)
-    ])
-  )
-}
+import { END, HEAVY_TAIL, THREE, WEEK, records } from '../__tests__/support/short-skewed-week.js'
 
 test('issue 18 short export on the virtual clock, seed by seed', async () => {
   const mode = process.env.VIRTUAL_MODE === 'full' ? 'full' : 'tail'
   const seeds = (process.env.VIRTUAL_SEEDS ?? '1,2,3,4,5,6,7,8').split(',').map(Number)
-  const logTypes = Object.keys(COUNTS) as LogTypeName[]
+  const logTypes = Object.keys(THREE) as LogTypeName[]
   const lines: string[] = []
   let total = 0
   const durations: number[] = []
@@ -49,8 +27,13 @@ test('issue 18 short export on the virtual clock, seed by seed', async () => {
     const run = await virtualExport(
       { window: WEEK, pageSize: 1000, rateLimit: 50, maxConcurrency: 8, logTypes },
       mode === 'tail'
-        ? { records: records(0), latencyMs: page => 570 + 0.1 * page.records, tail: TAIL, seed }
-        : { records: records(seed), latencyMs: page => 570 + 0.1 * page.records }
+        ? {
+            records: records(THREE),
+            latencyMs: page => 570 + 0.1 * page.records,
+            tail: HEAVY_TAIL,
+            seed
+          }
+        : { records: records(THREE, seed), latencyMs: page => 570 + 0.1 * page.records }
     )
     for (const logType of logTypes) {
       const ids = run.ids(logType)

@@ -16,6 +16,15 @@ import {
 import { LatencyStats } from '../../src/graph/latency-stats.js'
 import type { LogTypeName } from '../../src/settings.js'
 import { burstyTimes, maxStartsInWindow } from '../support/virtual-graph.js'
+import {
+  BURST,
+  END,
+  HEAVY_TAIL,
+  MIN_PAGES,
+  THREE,
+  WEEK,
+  records
+} from '../support/short-skewed-week.js'
 import { virtualExport, type VirtualRun } from '../support/virtual-export.js'
 
 // Graph's throttle ten times faster, as in the bench: 50 starts per 10 s, one per 200 ms.
@@ -102,25 +111,6 @@ describe('split policy', () => {
     )
   })
 })
-
-const END = Date.parse('2026-10-06T00:00:00Z')
-const WEEK = { start: new Date(END - 7 * 86_400_000), end: new Date(END) }
-const BURST = { share: 0.5, atMs: Date.parse('2026-10-03T09:00:00Z') }
-const THREE: Partial<Record<LogTypeName, number>> = {
-  'interactive-sign-ins': 26_000,
-  'service-principal-sign-ins': 19_000,
-  'audit-logs': 13_500
-}
-const MIN_PAGES = 26 + 19 + 14
-
-function records(counts: Partial<Record<LogTypeName, number>>): Record<string, number[]> {
-  return Object.fromEntries(
-    Object.entries(counts).map(([name, n], i) => [
-      name,
-      burstyTimes(n, WEEK.start.getTime(), END, BURST, 10 + i)
-    ])
-  )
-}
 
 /** Every id of the window exactly once, per log type. */
 function expectExact(run: VirtualRun, logTypes: LogTypeName[]): void {
@@ -295,10 +285,7 @@ describe('on a virtual clock', () => {
       {
         records: records(THREE),
         latencyMs: page => 500 + 0.1 * page.records,
-        tail: [
-          { share: 0.1, factor: 8 },
-          { share: 0.02, factor: 30 }
-        ],
+        tail: HEAVY_TAIL,
         seed: 18
       }
     )
