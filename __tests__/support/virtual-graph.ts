@@ -46,8 +46,6 @@ interface Cursor {
   to: number
   top: number
   rangeMs: number
-  /** The request number of the fresh query this cursor pages through. */
-  query: number
 }
 
 export interface VirtualGraph extends GraphTransport {
@@ -58,15 +56,8 @@ export interface VirtualGraph extends GraphTransport {
   pages: number
   aborted: number
   timeouts: number
-  /** Each request: start, planned latency, tail factor, records, and how it ended. */
-  timeline: {
-    at: number
-    ms: number
-    factor: number
-    records: number
-    query: string
-    end?: string
-  }[]
+  /** Each request: when it started, the latency it was given, and when the client aborted it. */
+  timeline: { at: number; ms: number; abortedAt?: number }[]
   /** Every id, per log type, that [start, end) holds. */
   expected(logType: LogTypeName, startMs: number, endMs: number): string[]
 }
@@ -102,7 +93,7 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
       const request = ++requests
       const parsed = new URL(url)
       const token = parsed.searchParams.get('$skiptoken')
-      const cursor = token !== null ? cursors.get(token) : newCursor(parsed, request)
+      const cursor = token !== null ? cursors.get(token) : newCursor(parsed)
       if (!cursor) throw new Error(`virtual Graph: unknown request ${url}`)
       const times = sorted.get(cursor.logType) ?? []
       const end = Math.min(cursor.to, cursor.from + cursor.top)
@@ -132,22 +123,13 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
         chosen === 'timeout'
           ? (options.timeoutMs ?? 300_000)
           : (chosen ?? options.latencyMs(shape) * factor)
-      const entry: VirtualGraph['timeline'][number] = {
-        at: clock.now(),
-        ms,
-        factor,
-        records: value.length,
-        query:
-          token !== null
-            ? `next of ${cursor.query}`
-            : `${cursor.logType} ${iso(times[cursor.to - 1] ?? 0)}..${iso(times[cursor.from] ?? 0)}`
-      }
+      const entry: VirtualGraph['timeline'][number] = { at: clock.now(), ms }
       graph.timeline.push(entry)
       try {
         await clock.sleep(ms, signal)
       } catch (error) {
         graph.aborted++
-        entry.end = `aborted at ${clock.now()}`
+        entry.abortedAt = clock.now()
         throw error
       }
       if (chosen === 'timeout') {
@@ -164,7 +146,7 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
     }
   }
 
-  function newCursor(parsed: URL, query: number): Cursor {
+  function newCursor(parsed: URL): Cursor {
     const filter = parsed.searchParams.get('$filter') ?? ''
     const spec = Object.values(LOG_TYPE_SPECS).find(
       s =>
@@ -203,8 +185,7 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
       from,
       to,
       top: Number(parsed.searchParams.get('$top') ?? 100),
-      rangeMs: hi - lo,
-      query
+      rangeMs: hi - lo
     }
   }
 
