@@ -80,11 +80,12 @@ describe('Pacer', () => {
     const clock = new ManualClock(1_000_000)
     const rate = 5
     const windowMs = 10_000
+    const marginMs = 250
     const maxConcurrency = 4
     const random = mulberry32(42)
     const holds = Array.from({ length: 200 }, () => Math.floor(random() * 15_000))
     const { starts, maxSeen, pacer } = await runWorkers(
-      { rate, windowMs, maxConcurrency, clock },
+      { rate, windowMs, marginMs, maxConcurrency, clock },
       20,
       200,
       i => holds[i]
@@ -92,42 +93,91 @@ describe('Pacer', () => {
 
     expect(starts).toHaveLength(200)
     const times = starts.map(s => s.started)
-    expect(busiestWindow(times, windowMs)).toBeLessThanOrEqual(rate)
+    // No window of windowMs + marginMs holds more than rate starts, and some hold exactly rate.
+    expect(busiestWindow(times, windowMs + marginMs)).toBe(rate)
     for (let i = 1; i < starts.length; i++) {
-      // FIFO: start order is acquire() order, and spacing holds between consecutive starts.
-      expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(windowMs / rate)
+      // FIFO: start order is acquire() order.
+      expect(times[i]).toBeGreaterThanOrEqual(times[i - 1])
     }
     expect(maxSeen).toBe(maxConcurrency) // reached, never exceeded
     expect(pacer.stats()).toMatchObject({ requests: 200, maxInFlight: maxConcurrency })
 
-    // Reference model: each start is the first instant at or after both its request and
-    // the spacing from the previous start at which fewer than maxConcurrency are in flight.
+    // Reference model: each start is the first instant, at or after its request and the
+    // previous start, at which fewer than maxConcurrency are in flight and the last
+    // windowMs + marginMs hold fewer than rate starts. Nothing else holds a start back:
+    // no spacing between starts.
     for (let i = 1; i < starts.length; i++) {
-      const floor = Math.max(starts[i].requested, times[i - 1] + windowMs / rate)
+      const floor = Math.max(starts[i].requested, times[i - 1])
+      const before = starts.slice(0, i)
       const inFlightAt = (t: number): number =>
-        starts.slice(0, i).filter(s => s.started <= t && s.released > t).length
-      const candidates = [floor, ...starts.slice(0, i).map(s => s.released)]
+        before.filter(s => s.started <= t && s.released > t).length
+      const inWindowAt = (t: number): number =>
+        before.filter(s => s.started > t - windowMs - marginMs).length
+      const candidates = [
+        floor,
+        ...before.map(s => s.released),
+        ...before.map(s => s.started + windowMs + marginMs)
+      ]
         .filter(t => t >= floor)
         .sort((a, b) => a - b)
-      const expected = candidates.find(t => inFlightAt(t) < maxConcurrency)
+      const expected = candidates.find(t => inFlightAt(t) < maxConcurrency && inWindowAt(t) < rate)
       expect({ i, started: times[i] }).toEqual({ i, started: expected })
     }
   })
 
-  it('runs at exactly the ceiling: 50 short requests at 5 per 10 s take (50-1) * 2 s', async () => {
+  it('runs at the ceiling: 50 short requests at 5 per 10 s take 9 windows and margins', async () => {
     const clock = new ManualClock()
     const { starts } = await runWorkers(
-      { rate: 5, windowMs: 10_000, maxConcurrency: 3, clock },
+      { rate: 5, windowMs: 10_000, marginMs: 250, maxConcurrency: 5, clock },
       10,
       50,
       i => 300 + (i % 7) * 200
     )
-    expect(starts[0].started).toBe(0)
-    expect(starts[49].started).toBe(49 * 2_000)
-    expect(starts.map(s => s.started)).toEqual(starts.map((_, i) => i * 2_000))
+    // A window's starts go together as soon as they are asked for; the next window's go
+    // once the first start of this one is windowMs + marginMs old.
+    expect(starts.map(s => s.started)).toEqual(starts.map((_, i) => Math.floor(i / 5) * 10_250))
   })
 
-  it('lets a released slot go to the next waiter as soon as spacing allows', async () => {
+  it('lets a start take a slot nobody used, while it is still in the window', async () => {
+    const clock = new ManualClock()
+    const pacer = new Pacer({ rate: 5, windowMs: 10_000, marginMs: 250, maxConcurrency: 10, clock })
+    const [first, release] = await startAt(pacer, clock)
+    release()
+    await clock.advance(8_000) // nobody asks for 8 s: four slots of this window unused so far
+    const startedAt: number[] = []
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        pacer.acquire().then(r => {
+          startedAt.push(clock.now())
+          r()
+        })
+      ).concat([clock.runUntilIdle()])
+    )
+    expect(first).toBe(0)
+    // Four at once at 8 s (five in the window with the first), the sixth once the first
+    // start is a window and the margin old.
+    expect(startedAt).toEqual([8_000, 8_000, 8_000, 8_000, 10_250, 18_250])
+  })
+
+  it('tells when the k-th next start is allowed: free slots now, then as the window frees them', async () => {
+    const clock = new ManualClock()
+    const pacer = new Pacer({ rate: 3, windowMs: 10_000, marginMs: 250, maxConcurrency: 10, clock })
+    expect([1, 2, 3, 4].map(k => pacer.msUntilStart(k))).toEqual([0, 0, 0, 10_250])
+    for (const at of [0, 1_000]) {
+      await clock.advance(at - clock.now())
+      const [, release] = await startAt(pacer, clock)
+      release()
+    }
+    await clock.advance(2_000) // now 3 000: starts at 0 and 1 000 hold two of the three slots
+    expect([1, 2, 3, 4, 5, 6, 7].map(k => pacer.msUntilStart(k))).toEqual([
+      0, 7_250, 8_250, 10_250, 17_500, 18_500, 20_500
+    ])
+    // A 429 holds every slot that would free before the hold ends, and lowers the rate to 2.
+    pacer.throttled(8_000)
+    expect([1, 2, 3].map(k => pacer.msUntilStart(k))).toEqual([8_000, 8_250, 17_500])
+  })
+
+  it('lets a released slot go to the next waiter at once when the window has room', async () => {
     const clock = new ManualClock()
     const pacer = new Pacer({ rate: 100, windowMs: 1_000, maxConcurrency: 1, clock })
     const [, releaseA] = await startAt(pacer, clock)
@@ -166,23 +216,26 @@ describe('Pacer', () => {
   it('holds every start until Retry-After, including a waiter already scheduled', async () => {
     const clock = new ManualClock()
     const pacer = new Pacer({ rate: 5, windowMs: 10_000, maxConcurrency: 10, clock })
-    const [t0, release0] = await startAt(pacer, clock)
-    release0()
-    expect(t0).toBe(0)
+    for (let i = 0; i < 5; i++) {
+      const [t, release] = await startAt(pacer, clock)
+      expect(t).toBe(0)
+      release()
+    }
     const startedAt: number[] = []
-    const waiters = [1, 2].map(() =>
+    const waiters = [1, 2, 3, 4, 5].map(() =>
       pacer.acquire().then(release => {
         startedAt.push(clock.now())
         release()
       })
     )
-    await clock.advance(1_000) // the first waiter is due at 2 000
-    pacer.throttled(5_000)
+    await clock.advance(1_000) // the waiters are due at 10 000, when the window has room
+    pacer.throttled(15_000)
     await clock.runUntilIdle()
     await Promise.all(waiters)
-    // Held until 6 000, then spaced at the lowered rate of 4 per 10 s.
-    expect(startedAt).toEqual([6_000, 8_500])
-    expect(pacer.stats()).toMatchObject({ throttled: 1, throttledWaitMs: 5_000, effectiveRate: 4 })
+    // Held until 16 000, then at the lowered rate of 4 per window: the fifth waits for
+    // the first of these four to be a window old.
+    expect(startedAt).toEqual([16_000, 16_000, 16_000, 16_000, 26_000])
+    expect(pacer.stats()).toMatchObject({ throttled: 1, throttledWaitMs: 15_000, effectiveRate: 4 })
   })
 
   it('holds a full window when Retry-After is absent', async () => {
@@ -226,11 +279,15 @@ describe('Pacer', () => {
     expect(pacer.stats().effectiveRate).toBe(5)
     for (let i = 0; i < 100; i++) pacer.succeeded()
     expect(pacer.stats().effectiveRate).toBe(5)
-    const [c, releaseC] = await startAt(pacer, clock)
-    releaseC()
-    const [d, releaseD] = await startAt(pacer, clock)
-    releaseD()
-    expect(d - c).toBe(2_000)
+    await clock.advance(10_000)
+    const times: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const [t, release] = await startAt(pacer, clock)
+      release()
+      times.push(t)
+    }
+    // Five at once, the sixth a window after them.
+    expect(times.map(t => t - times[0])).toEqual([0, 0, 0, 0, 0, 10_000])
   })
 
   it('drops an aborted waiter, rejecting with its reason; the rest keep order', async () => {
@@ -304,6 +361,9 @@ describe('Pacer', () => {
     expect(() => new Pacer({ rate: 5, windowMs: -1, maxConcurrency: 1 })).toThrow('windowMs')
     expect(() => new Pacer({ rate: 5, windowMs: 10_000, maxConcurrency: 1.5 })).toThrow(
       'maxConcurrency'
+    )
+    expect(() => new Pacer({ rate: 5, windowMs: 10_000, maxConcurrency: 1, marginMs: -1 })).toThrow(
+      'marginMs must be a number >= 0, got -1'
     )
   })
 })

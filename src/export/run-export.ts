@@ -51,6 +51,7 @@ export async function runExport(
   const pacer = new Pacer({
     rate: settings.rateLimit,
     windowMs: tuning.windowMs,
+    marginMs: tuning.windowMarginMs,
     maxConcurrency: settings.maxConcurrency,
     clock: boundary.clock
   })

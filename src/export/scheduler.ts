@@ -51,7 +51,13 @@ export interface Budget {
   ratePerMs(): number
   /** How long a start slot has gone unused (0 while requests wait). */
   idleMs(): number
+  /** How long from now until the k-th next start is allowed. */
+  msUntilStart(k: number): number
+  /** Requests in flight at most. */
+  readonly maxConcurrency: number
   readonly requestsInFlight: number
+  /** Requests waiting for a start slot. */
+  readonly requestsQueued: number
 }
 
 export interface SchedulerOptions {
@@ -163,7 +169,9 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
       meanLatencyMs: Number.isFinite(overdueMs)
         ? budget.latency.cappedMean(overdueMs)
         : budget.latency.mean(),
-      pageSize
+      pageSize,
+      msUntilStart: k => budget.msUntilStart(k),
+      maxConcurrency: budget.maxConcurrency
     }
     const age = (chain: Chain): number =>
       chain.requestStartedAt === undefined ? 0 : now - chain.requestStartedAt
@@ -236,11 +244,15 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
         : -1
       // A chain with no request in flight while a slot is free is backing off after a
       // failure: more chains would only fail alongside it.
-      const waiting = budget.requestsInFlight >= candidates.length
+      const waiting = budget.requestsInFlight + budget.requestsQueued >= candidates.length
+      const windowHeld =
+        budget.requestsQueued > 0 &&
+        budget.requestsInFlight < budget.maxConcurrency &&
+        budget.msUntilStart(1) > 0
       if (
         pick < 0 &&
         waiting &&
-        shouldSplit(freshCount, options.maxChains, budget.idleMs(), throughput)
+        shouldSplit(freshCount, options.maxChains, budget.idleMs(), throughput, windowHeld)
       ) {
         // A stuck chain's work first (more than half a page beyond its page in flight),
         // the most first; else the fresh chain with the most work.

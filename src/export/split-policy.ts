@@ -10,6 +10,14 @@ export interface Throughput {
   /** Mean request latency, tail included (ms). */
   meanLatencyMs: number
   pageSize: number
+  /**
+   * How long from now until the k-th next start is allowed (the pacer's sliding
+   * window: after a burst, the next starts wait for it to reopen and then come
+   * together). Without it, starts come evenly at ratePerMs.
+   */
+  msUntilStart?: (k: number) => number
+  /** Requests in flight at most (max-concurrency); unbounded when absent. */
+  maxConcurrency?: number
 }
 
 /**
@@ -20,6 +28,20 @@ export interface Throughput {
 export function chainsToFill(t: Throughput): number {
   if (!(t.meanLatencyMs > 0)) return Number.POSITIVE_INFINITY
   return Math.ceil(t.meanLatencyMs * t.ratePerMs)
+}
+
+/**
+ * Starts the window allows within one mean latency of the next one, up to
+ * max-concurrency: after a burst has filled the window, the slots it frees come
+ * together, and each needs a chain with a request ready.
+ */
+export function startsWithinLatency(t: Throughput): number {
+  if (!(t.meanLatencyMs > 0) || !t.msUntilStart) return chainsToFill(t)
+  const cap = t.maxConcurrency ?? Number.MAX_SAFE_INTEGER
+  const first = t.msUntilStart(1)
+  let n = 1
+  while (n < cap && t.msUntilStart(n + 1) - first < t.meanLatencyMs) n++
+  return n
 }
 
 /**
@@ -35,9 +57,13 @@ export function shouldSplit(
   freshChains: number,
   maxChains: number,
   idleMs: number,
-  t: Throughput
+  t: Throughput,
+  windowHeld = false
 ): boolean {
   if (freshChains >= maxChains) return false
+  // Every request waits for the window to reopen: its free slots come together then,
+  // and a chain split now has its first request ready for one of them.
+  if (windowHeld) return t.meanLatencyMs > 0 && freshChains < startsWithinLatency(t)
   // Fewer chains than Little's law asks for cannot fill the budget, idle or not
   // (a slot missed by less than half an interval on every cycle is a shortage too).
   // Either way a request slot must be free now (max-concurrency may be the limit).

@@ -47,6 +47,8 @@ export interface ExportTuning {
   retryPolicy: RetryPolicy
   /** Throttle window; Graph's is 10 s. Benchmarks shrink it with the simulated tenant's. */
   windowMs: number
+  /** Kept clear beyond the window where it binds (see Pacer's marginMs). */
+  windowMarginMs: number
   /** Smallest time range worth a chain of its own. */
   minSplitMs: number
   /** How often to log each running log type's progress. */

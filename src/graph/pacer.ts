@@ -8,6 +8,13 @@ export interface PacerOptions {
   windowMs: number
   /** Max requests in flight at once. */
   maxConcurrency: number
+  /**
+   * Added to the window when the window binds (default 0): Graph counts a request
+   * when it arrives, which is later than our start by a varying amount (a new
+   * connection's handshake, a busy event loop), so a start exactly one window after
+   * another can land inside Graph's window.
+   */
+  marginMs?: number
   clock?: Clock
 }
 
@@ -35,15 +42,23 @@ interface Waiter {
 
 /**
  * Shares one request budget among every concurrent Graph call. The identity report
- * endpoints allow 5 requests per 10 s per app per tenant, so the budget is a sliding
- * window, and starts are also spread evenly (one per windowMs/rate): Graph counts in its
- * own windows, and a burst of 5 that straddles one of them gets a 429 even though ours
- * looked legal.
+ * endpoints allow 5 requests per 10 s per app per tenant
+ * (https://learn.microsoft.com/graph/throttling-limits): a count per window, so the
+ * budget is a sliding window of `rate` starts per `windowMs + marginMs`. No window
+ * of that length, wherever Graph puts its own windows (fixed, sliding or a bucket
+ * refilled at rate/window), ever holds more than `rate` of our starts.
+ *
+ * Starts are not spread evenly. A start slot the export could not use (every chain
+ * waiting on a slow page) is not lost while it is still in the window: the next
+ * requests take it as soon as they are ready. Evenly spaced starts lose every such
+ * slot for good, and with pages that are sometimes 30 times slower than the median
+ * that cost a fifth of the budget (issue 18's heavy-tailed bench).
  */
 export class Pacer {
   private readonly rate: number
   private readonly windowMs: number
-  private readonly maxConcurrency: number
+  readonly maxConcurrency: number
+  private readonly marginMs: number
   private readonly clock: Clock
   private effectiveRate: number
   /** The last `rate` start times, oldest first: enough to check any window. */
@@ -54,8 +69,6 @@ export class Pacer {
   private lastReductionAt = -Infinity
   private readonly queue: Waiter[] = []
   private timer: { at: number; controller: AbortController } | undefined
-  private meanHoldMs = 0
-  private holdSamples = 0
   /** When the queue last ran empty (a start slot may have gone unused since). */
   private emptySince = -Infinity
   /** Every request's hold time (start to release), for the scheduler's tail tolerance. */
@@ -77,6 +90,11 @@ export class Pacer {
     this.rate = options.rate
     this.windowMs = options.windowMs
     this.maxConcurrency = options.maxConcurrency
+    const marginMs = options.marginMs ?? 0
+    if (!(marginMs >= 0) || !Number.isFinite(marginMs)) {
+      throw new RangeError(`Pacer marginMs must be a number >= 0, got ${options.marginMs}`)
+    }
+    this.marginMs = marginMs
     this.clock = options.clock ?? systemClock
     this.effectiveRate = options.rate
   }
@@ -152,25 +170,6 @@ export class Pacer {
   }
 
   /**
-   * How many requests must be in flight to keep starts at the rate, given how
-   * long requests take (Little's law: latency / spacing), plus one ready to go
-   * the moment a slot frees; capped at maxConcurrency + 1. Before any request
-   * has finished there is nothing to go on: assume maxConcurrency.
-   */
-  neededInFlight(): number {
-    if (this.holdSamples === 0) return this.maxConcurrency
-    const spacing = this.windowMs / this.effectiveRate
-    return Math.min(this.maxConcurrency + 1, Math.ceil(this.meanHoldMs / spacing) + 1)
-  }
-
-  private recordHold(ms: number): void {
-    // A moving average: page latency drifts over a long export (Graph slows down under load).
-    this.meanHoldMs = this.holdSamples === 0 ? ms : this.meanHoldMs * 0.8 + ms * 0.2
-    this.holdSamples++
-    this.latency.add(ms)
-  }
-
-  /**
    * How long a request could have started but nobody asked: 0 while requests
    * wait (for the rate, a hold or a concurrency slot), else the time since the
    * later of the queue running empty and the next start the rate allows.
@@ -179,6 +178,36 @@ export class Pacer {
     if (this.queue.length > 0 || this.inFlight >= this.maxConcurrency) return 0
     const now = this.clock.now()
     return Math.max(0, now - Math.max(this.emptySince, this.earliestStart()))
+  }
+
+  /**
+   * How long from now until the k-th next start (k >= 1) is allowed, if starts
+   * are taken as soon as the window allows (max-concurrency aside): 0 for the
+   * slots the window has free now; then each start in the window frees its slot
+   * one window (and the margin) after it was made, and a slot taken in the
+   * future frees again one window after that. The scheduler plans the work left
+   * against this schedule: after a burst has filled the window, the next starts
+   * all wait for it to reopen, then come together.
+   */
+  msUntilStart(k: number): number {
+    const now = this.clock.now()
+    const span = this.windowMs + this.marginMs
+    const rate = this.effectiveRate
+    const inWindow = this.recentStarts.filter(t => t > now - span).slice(-rate)
+    const from = Math.max(now, this.holdUntil)
+    // When each slot frees: those free now at once, the others one window (and the
+    // margin) after the start that holds them, oldest first.
+    const slots = [
+      ...Array.from({ length: rate - inWindow.length }, () => from),
+      ...inWindow.map(t => t + span)
+    ]
+    const j = Math.max(1, Math.floor(k)) - 1
+    return Math.max(from, slots[j % rate] + Math.floor(j / rate) * span) - now
+  }
+
+  /** Requests waiting for a start slot. */
+  get requestsQueued(): number {
+    return this.queue.length
   }
 
   /** Requests started and not yet released. */
@@ -195,14 +224,13 @@ export class Pacer {
     return { ...this.counters, effectiveRate: this.effectiveRate }
   }
 
-  /** Earliest time the next start is allowed by hold, spacing and the sliding window. */
+  /** Earliest time the next start is allowed by a 429's hold and the sliding window. */
   private earliestStart(): number {
     let at = this.holdUntil
     const n = this.recentStarts.length
-    if (n > 0) at = Math.max(at, this.recentStarts[n - 1] + this.windowMs / this.effectiveRate)
-    // Half-open windows: a start at t counts for [t, t + windowMs).
+    // Half-open windows: a start at t counts for [t, t + windowMs + marginMs).
     if (n >= this.effectiveRate) {
-      at = Math.max(at, this.recentStarts[n - this.effectiveRate] + this.windowMs)
+      at = Math.max(at, this.recentStarts[n - this.effectiveRate] + this.windowMs + this.marginMs)
     }
     return at
   }
@@ -237,7 +265,7 @@ export class Pacer {
       if (released) return
       released = true
       this.inFlight--
-      this.recordHold(this.clock.now() - now)
+      this.latency.add(this.clock.now() - now)
       this.pump()
     })
   }
