@@ -74,6 +74,16 @@ const FULL_PAGES: Pick<Scenario, 'dataset' | 'run' | 'window'> = {
 }
 /** Page latency on the full-page scenarios: 500 ms + 0.1 ms per record (600 ms for a full page). */
 const FULL_PAGE_LATENCY = { latencyMs: 500, latencyPerRecordMs: 0.1 }
+/**
+ * Row 6's figure is one draw: which requests the seeded dice make slow depends on
+ * the order requests arrive in. The same export runs again with these latency
+ * seeds (ours only), and the report gives their median beside the row
+ * (BENCH_TAIL_SEEDS=1,2,... to choose, empty to skip).
+ */
+const TAIL_SEEDS = (process.env.BENCH_TAIL_SEEDS ?? '1,2,3,4,5,6,7,8')
+  .split(',')
+  .filter(seed => seed.trim() !== '')
+  .map(Number)
 /** The tail model: 10% of pages 8× slower, 2% 30× slower, seeded. */
 const HEAVY_TAIL = [
   { share: 0.1, factor: 8 },
@@ -188,7 +198,13 @@ function runChild(job: ChildJob, nodeFlags: string[] = []): Promise<ChildResult>
 /** Expected ids per scenario and log type, computed once for both exporters. */
 const expectedCache = new Map<string, Map<LogTypeName, Set<string>>>()
 
-async function measure(scenario: Scenario, mode: ChildMode, scratch: string): Promise<Measured> {
+async function measure(
+  scenario: Scenario,
+  mode: ChildMode,
+  scratch: string,
+  /** Scenarios with the same dataset share their expected ids. */
+  datasetId = scenario.id
+): Promise<Measured> {
   const tenant = await startFakeTenant({
     seed: SEED,
     now: NOW,
@@ -197,12 +213,12 @@ async function measure(scenario: Scenario, mode: ChildMode, scratch: string): Pr
   })
   try {
     const window = scenario.window ?? WINDOW
-    let expected = expectedCache.get(scenario.id)
+    let expected = expectedCache.get(datasetId)
     if (!expected) {
       expected = new Map(
         scenario.run.logTypes.map(t => [t, new Set(expectedIds(tenant.dataset, t, window))])
       )
-      expectedCache.set(scenario.id, expected)
+      expectedCache.set(datasetId, expected)
     }
     const outputDir = join(scratch, `${scenario.id}-${mode}`)
     const job: ChildJob = {
@@ -342,7 +358,21 @@ async function main(): Promise<void> {
         results.push(await measure(scenario, scenario.baseline, scratch))
       }
     }
+    const tail = scenarios.find(s => s.id === 'heavy-tail')
+    const tailSeeds: Measured[] = []
+    for (const seed of tail ? TAIL_SEEDS : []) {
+      process.stderr.write(`${tail!.title}, latency seed ${seed}\n`)
+      tailSeeds.push(
+        await measure(
+          { ...tail!, id: `heavy-tail-seed-${seed}`, graph: { ...tail!.graph, latencySeed: seed } },
+          'ours',
+          scratch,
+          'heavy-tail'
+        )
+      )
+    }
     const ok = printReport(results, {
+      tailSeeds,
       command: process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'tsx bench/run.ts',
       floorMb,
       totalSeconds: (performance.now() - started) / 1000,
@@ -365,7 +395,15 @@ async function main(): Promise<void> {
           `max-concurrency 8. Latency 500 ms + 0.1 ms per record (600 ms a full page). Row 6 adds the ` +
           `tail model: each page, seeded, is 8× slower with probability ${HEAVY_TAIL[0].share} and 30× ` +
           `slower with probability ${HEAVY_TAIL[1].share} (mean page 2.3× the median). Row 7: 300 ms + ` +
-          `0.1 ms per record + 20 ms per hour of the query's time range.`
+          `0.1 ms per record + 20 ms per hour of the query's time range.`,
+        ...(tailSeeds.length > 0
+          ? [
+              `Row 6 is one draw: the seeded dice decide which requests are slow in the order they ` +
+                `arrive, so a change in how an export splits moves it by seconds. The same export ran ` +
+                `again with latency seeds ${TAIL_SEEDS.join(', ')} (ours only); their median is under ` +
+                `Goals (BENCH_TAIL_SEEDS=1,2,... chooses the seeds, empty skips them).`
+            ]
+          : [])
       ]
     })
     if (!ok) process.exitCode = 1
