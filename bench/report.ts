@@ -153,9 +153,9 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
       `${slow.scenario.title}: ${speedUp.toFixed(1)}× the sequential baseline >= 3×`
     )
   }
-  const paced = [...results, ...(meta.tailSeeds ?? [])].filter(
-    r => r.mode === 'ours' && r.scenario.paced
-  )
+  // The seed runs count wherever every export does: 429s and exactness.
+  const everyExport = [...results, ...(meta.tailSeeds ?? [])]
+  const paced = everyExport.filter(r => r.mode === 'ours' && r.scenario.paced)
   if (paced.length > 0) {
     const throttled = paced.reduce((sum, r) => sum + r.throttled, 0)
     goal(throttled === 0, `ours at rate-limit = the throttle: ${throttled} 429s (want 0)`)
@@ -212,11 +212,11 @@ export function printReport(results: Measured[], meta: ReportMeta): boolean {
     goal(throttled === 0, `no 429 at rate-limit = the throttle: ${throttled} in all (want 0)`)
   }
 
-  const failures = [...results, ...(meta.tailSeeds ?? [])].filter(r => !r.exact)
+  const failures = everyExport.filter(r => !r.exact)
   console.log('')
   if (failures.length === 0) {
     console.log(
-      `✓ Every export exact (${results.length + (meta.tailSeeds?.length ?? 0)} exports checked against the dataset's ids).`
+      `✓ Every export exact (${everyExport.length} exports checked against the dataset's ids).`
     )
   } else {
     for (const r of failures) for (const p of r.problems) console.log(`✗ ${r.scenario.id}: ${p}`)

@@ -83,7 +83,11 @@ const FULL_PAGE_LATENCY = { latencyMs: 500, latencyPerRecordMs: 0.1 }
 const TAIL_SEEDS = (process.env.BENCH_TAIL_SEEDS ?? '1,2,3,4,5,6,7,8')
   .split(',')
   .filter(seed => seed.trim() !== '')
-  .map(Number)
+  .map(seed => {
+    if (!/^\s*\d+\s*$/.test(seed))
+      throw new Error(`BENCH_TAIL_SEEDS: '${seed}' is not a whole number`)
+    return Number(seed)
+  })
 /** The tail model: 10% of pages 8× slower, 2% 30× slower, seeded. */
 const HEAVY_TAIL = [
   { share: 0.1, factor: 8 },
