@@ -107,6 +107,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
             clock: systemClock,
             logger,
             observe: findings.observe,
+            observedPart: findings.observedPart,
             stop: stop.signal,
             // Never the system temp directory: RUNNER_TEMP is the job's, emptied by the runner.
             tempDir: env.RUNNER_TEMP || undefined

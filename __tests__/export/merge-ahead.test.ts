@@ -52,12 +52,18 @@ function setup(hasRoom: () => boolean = () => true): {
         maxRowsPerFile: 1_000_000,
         bom: false
       }),
-    async (paths, writer): Promise<MergeCounts> => {
+    async (merged, writer): Promise<MergeCounts> => {
+      const paths = merged.map(chain => chain.tmpPath)
       merges.push(paths.map(p => p.split('/').pop() as string))
-      return mergeChainFiles(paths, ids, writer, {
-        timeField: 'activityDateTime',
-        observe: () => {}
-      })
+      return mergeChainFiles(
+        paths.map(path => ({ path })),
+        ids,
+        writer,
+        {
+          timeField: 'activityDateTime',
+          observe: () => {}
+        }
+      )
     },
     () => true,
     hasRoom

@@ -9,6 +9,7 @@ import type { LogTypePlan } from '../state/continuity.js'
 import { Chain } from './chain.js'
 import { initialSlices } from './initial-slices.js'
 import type { MergeAhead } from './merge-ahead.js'
+import type { RenderAhead } from './render-ahead.js'
 import type { RecordSink } from './record-sink.js'
 import type { IdSet } from '../records/id-set.js'
 import type { Job } from './scheduler.js'
@@ -28,6 +29,10 @@ export interface ExportJob extends Job {
   retentionEdgeMs?: number
   /** Chain files merged into the sink while other chains read (see merge-ahead.ts). */
   ahead?: MergeAhead<RecordSink>
+  /** Renders chains' records into rows as they are read (see render-ahead.ts). */
+  rendering?: RenderAhead
+  /** Called after each page a chain of this job wrote. */
+  onChainProgress?(chain: Chain): void
   /** The id set merge-ahead deduplicates with; the final pass goes on with it. */
   aheadIds?: IdSet
 }
@@ -84,7 +89,10 @@ export async function createJob(
           pageSize: query.pageSize,
           window,
           logger: boundary.logger,
-          onProgress,
+          onProgress: () => {
+            onProgress()
+            job.onChainProgress?.(chain)
+          },
           onTimeout,
           averageDensity: () => averageDensity(job.chains),
           onRetentionEdge: edgeMs => {

@@ -42,6 +42,7 @@ export interface MergedAhead<W> {
  */
 export class MergeAhead<W extends AbortableWriter> {
   private writer?: W
+  private opening?: Promise<W>
   private readonly merged: Chain[] = []
   private readonly counts: MergeCounts = {
     rows: 0,
@@ -58,8 +59,8 @@ export class MergeAhead<W extends AbortableWriter> {
   constructor(
     private readonly chains: () => Chain[],
     private readonly open: () => Promise<W>,
-    /** Merges `paths` into `writer` in order (one pass of mergeChainFiles, same id set every call). */
-    private readonly merge: (paths: string[], writer: W) => Promise<MergeCounts>,
+    /** Merges the chains' files into `writer` in order (one pass of mergeChainFiles, same id set every call). */
+    private readonly merge: (chains: Chain[], writer: W) => Promise<MergeCounts>,
     /** False once the log type has failed or been stopped: nothing more is merged ahead. */
     private readonly going: () => boolean,
     /**
@@ -72,6 +73,21 @@ export class MergeAhead<W extends AbortableWriter> {
   /** A chain stopped: merge what can be merged now, after any merge still running. */
   advance(): void {
     this.queue = this.queue.then(() => this.step())
+  }
+
+  /**
+   * The writer merge-ahead writes to, opened now if it was not yet (render-ahead
+   * renders rows with it: every sink of the log type renders the same).
+   */
+  async opened(): Promise<W> {
+    if (this.error !== undefined || this.halted) throw new Error('merge-ahead stopped')
+    return this.ensureWriter()
+  }
+
+  /** One writer, however many callers ask for it while it opens. */
+  private ensureWriter(): Promise<W> {
+    this.opening ??= this.open().then(writer => (this.writer = writer))
+    return this.opening
   }
 
   /** Resolves once the merges asked for so far are done. */
@@ -110,11 +126,8 @@ export class MergeAhead<W extends AbortableWriter> {
     }
     if (next.length === 0) return
     try {
-      this.writer ??= await this.open()
-      const counts = await this.merge(
-        next.map(chain => chain.tmpPath),
-        this.writer
-      )
+      await this.ensureWriter()
+      const counts = await this.merge(next, this.writer as W)
       this.merged.push(...next)
       addCounts(this.counts, counts)
     } catch (error) {
@@ -132,6 +145,7 @@ export class MergeAhead<W extends AbortableWriter> {
    */
   async take(): Promise<MergedAhead<W> | undefined> {
     await this.queue
+    await this.opening?.catch(() => undefined)
     if (this.error !== undefined) throw this.error
     // A merge order that no longer holds would change which copy of a duplicate is kept.
     if (this.halted) return this.discardAndUndefined()
@@ -146,6 +160,7 @@ export class MergeAhead<W extends AbortableWriter> {
    */
   async discard(): Promise<Chain[]> {
     await this.queue
+    await this.opening?.catch(() => undefined)
     await this.discardAndUndefined()
     return [...this.merged]
   }

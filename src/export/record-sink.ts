@@ -28,10 +28,36 @@ export interface RecordSinkResult {
   unknownFields: string[]
 }
 
+/**
+ * A record made into what its sink writes for it, ahead of time (RecordSink.render).
+ * Export stores it as JSON and hands it back to writeRendered; only output reads it.
+ */
+export interface RenderedRow {
+  /** The CSV row's text, delimiter included (absent when CSV is not written). */
+  csv?: string
+  /** Cells of the row cut to the spreadsheet limit. */
+  truncated: number
+  /** Record fields no column knows (absent when none). */
+  unknown?: string[]
+}
+
 /** Takes records one at a time (await each write), then is closed or aborted. */
 export interface RecordSink {
   /** `json`: the record's text as received (the JSONL line, unchanged). */
   write(record: GraphRecord, json?: string): Promise<void>
+  /**
+   * What `write` would write for the record, without writing it: the same for
+   * every sink of the log type, so a row can be made while chains still read
+   * and written at the merge. Throws what `write` would throw.
+   */
+  render?(record: GraphRecord): RenderedRow
+  /**
+   * Writes a rendered row exactly as `write(record, json)` would have written the
+   * record; `json` is read only when `writesJson` (it may be '' otherwise).
+   */
+  writeRendered?(row: RenderedRow, json: string): Promise<void>
+  /** Whether the sink writes the records' JSON (JSONL). */
+  readonly writesJson?: boolean
   /** Every file complete, under its final name. */
   close(): Promise<RecordSinkResult>
   /** After a failure: files left under an `.incomplete` name; returns their paths. */

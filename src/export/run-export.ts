@@ -100,7 +100,8 @@ export async function runExport(
       startMergeAhead(
         job,
         baseName => boundary.openSink({ dir: settings.outputDir, baseName, logType: spec.name }),
-        boundary.observe
+        boundary.observe,
+        boundary.observedPart
       )
     }
     if (boundary.stop?.aborted) onStop()

@@ -18,6 +18,12 @@ export interface ExportBoundary {
   logger: Logger
   /** Sees every record written, in file order (for the summary's findings). */
   observe?: (logType: LogTypeName, record: GraphRecord) => void
+  /**
+   * The part of a record `observe` reads: observing it must give the same
+   * findings. Lets export render records ahead of the merge (render-ahead.ts);
+   * without it, records are observed whole and not rendered ahead.
+   */
+  observedPart?: (logType: LogTypeName, record: GraphRecord) => GraphRecord
   random?: () => number
   /**
    * Aborts when the run must stop (cancel, time budget): no new request starts,

@@ -3,7 +3,9 @@ import type { Range } from '../ranges.js'
 import type { LogTypeSpec } from '../log-types.js'
 import type { LogTypePlan } from '../state/continuity.js'
 import type { ExportJob } from './create-job.js'
-import { mergeChainFiles, type MergeOptions, type MergeResult } from './merge.js'
+import type { Chain } from './chain.js'
+import { mergeChainFiles, type ChainFile, type MergeOptions, type MergeResult } from './merge.js'
+import { RenderAhead } from './render-ahead.js'
 import { MergeAhead, sumCounts } from './merge-ahead.js'
 import type { RecordSink } from './record-sink.js'
 import type { ExportBoundary } from './types.js'
@@ -30,20 +32,58 @@ export const MERGE_AHEAD_MAX_RECORDS = 50_000
 export function startMergeAhead(
   job: ExportJob,
   open: OpenJobSink,
-  observe: ExportBoundary['observe']
+  observe: ExportBoundary['observe'],
+  observedPart?: ExportBoundary['observedPart']
 ): void {
-  if (!job.spec.timeField) return
+  const { spec } = job
+  if (!spec.timeField) return
   const ids = new IdSet()
-  job.ahead = new MergeAhead(
+  const going = (): boolean => job.error === undefined && !job.abort.signal.aborted
+  const hasRoom = (): boolean => expectedRecords(job) <= MERGE_AHEAD_MAX_RECORDS
+  const ahead = new MergeAhead(
     () => job.chains,
-    () => open(job.spec.name),
-    (paths, writer) =>
-      mergeChainFiles(paths, ids, writer, mergeOptions(job.spec, job.plan, observe, undefined)),
-    () => job.error === undefined && !job.abort.signal.aborted,
-    () => expectedRecords(job) <= MERGE_AHEAD_MAX_RECORDS
+    () => open(spec.name),
+    async (chains, writer) =>
+      mergeChainFiles(
+        await chainFiles(job, chains),
+        ids,
+        writer,
+        mergeOptions(spec, job.plan, observe, undefined)
+      ),
+    going,
+    hasRoom
   )
-  job.onChainDone = () => job.ahead?.advance()
+  job.ahead = ahead
   job.aheadIds = ids
+  // Findings observe records in merge order: a row rendered ahead keeps the part they read.
+  if (!observe || observedPart) {
+    job.rendering = new RenderAhead({
+      render: async () => {
+        const writer = await ahead.opened()
+        return writer.render && writer.writeRendered ? writer.render.bind(writer) : undefined
+      },
+      observedPart: observe && observedPart ? record => observedPart(spec.name, record) : undefined,
+      timeField: spec.timeField,
+      // Like merge-ahead, for log types small enough to merge ahead: rows files are
+      // written and read on top of the merge, which a long export would only pay for.
+      going: () => going() && hasRoom()
+    })
+  }
+  job.onChainProgress = chain => job.rendering?.progress(chain)
+  job.onChainDone = chain => {
+    job.rendering?.finish(chain)
+    ahead.advance()
+  }
+}
+
+/** The chains' files, each with its rows file once rendered (waiting for rendering under way). */
+async function chainFiles(job: ExportJob, chains: Chain[]): Promise<ChainFile[]> {
+  return Promise.all(
+    chains.map(async chain => ({
+      path: chain.tmpPath,
+      rows: await job.rendering?.rowsOf(chain)
+    }))
+  )
 }
 
 /**
@@ -79,7 +119,10 @@ export async function writeMerged(
         observed.includes(chain) ? undefined : observe,
         onlyRanges
       )
-      merged = sumCounts(merged, await mergeChainFiles([chain.tmpPath], ids, writer, options))
+      merged = sumCounts(
+        merged,
+        await mergeChainFiles(await chainFiles(job, [chain]), ids, writer, options)
+      )
     }
     return { merged, written: await writer.close() }
   } catch (error) {

@@ -6,6 +6,9 @@ import type { AuditFindings, ProvisioningFindings } from './types.js'
 type Breakdown<T> = Omit<T, 'records' | 'timeline'>
 
 /** Directory audits: what was done, by whom, and what failed. */
+/** The top-level fields directoryAudits reads (a record cut to them gives the same findings). */
+export const AUDIT_FIELDS = ['activityDisplayName', 'initiatedBy', 'result'] as const
+
 export function directoryAudits(maxKeys: number): Collector<Breakdown<AuditFindings>> {
   const activities = new TopCounter(maxKeys)
   const initiators = new TopCounter(maxKeys)
@@ -41,6 +44,9 @@ export function directoryAudits(maxKeys: number): Collector<Breakdown<AuditFindi
 }
 
 /** Provisioning: outcomes and actions of the provisioning service. */
+/** The top-level fields provisioningEvents reads. */
+export const PROVISIONING_FIELDS = ['provisioningStatusInfo', 'provisioningAction'] as const
+
 export function provisioningEvents(maxKeys: number): Collector<Breakdown<ProvisioningFindings>> {
   const statuses = new TopCounter(maxKeys)
   const actions = new TopCounter(maxKeys)

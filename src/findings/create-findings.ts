@@ -1,8 +1,14 @@
 import { LOG_TYPE_SPECS } from '../log-types.js'
 import type { LogTypeName, Settings } from '../settings.js'
-import { directoryAudits, provisioningEvents } from './audit.js'
+import { AUDIT_FIELDS, directoryAudits, PROVISIONING_FIELDS, provisioningEvents } from './audit.js'
 import type { Json } from './fields.js'
-import { userSignIns, workloadSignIns, type Collector } from './sign-ins.js'
+import {
+  USER_FIELDS,
+  userSignIns,
+  WORKLOAD_FIELDS,
+  workloadSignIns,
+  type Collector
+} from './sign-ins.js'
 import { TimelineCounter } from './timeline.js'
 import { MAX_KEYS_PER_LIST } from './top-counter.js'
 import type { Findings, LogTypeFindings } from './types.js'
@@ -17,6 +23,12 @@ export interface FindingsOptions {
 export interface FindingsCollector {
   /** Feed one written record; pass as ExportBoundary.observe. Never throws. */
   observe(logType: LogTypeName, record: Json): void
+  /**
+   * The part of a record observe reads (pass as ExportBoundary.observedPart):
+   * observing it gives the same findings as observing the record, so export can
+   * keep it, small, from when the record was read to when it is written.
+   */
+  observedPart(logType: LogTypeName, record: Json): Json
   /** The findings so far, as plain JSON (safe to call more than once). */
   result(): Findings
 }
@@ -44,6 +56,21 @@ function breakdownFor(logType: LogTypeName, maxKeys: number): Collector<Breakdow
       // service-principal-activity is one row per principal: its count says enough.
       return undefined
   }
+}
+
+/** The top-level fields a log type's findings read: its breakdown's, and its time field. */
+function observedFields(logType: LogTypeName): readonly string[] {
+  const breakdown: Record<LogTypeName, readonly string[]> = {
+    'service-principal-sign-ins': WORKLOAD_FIELDS,
+    'managed-identity-sign-ins': WORKLOAD_FIELDS,
+    'interactive-sign-ins': USER_FIELDS,
+    'non-interactive-sign-ins': USER_FIELDS,
+    'audit-logs': AUDIT_FIELDS,
+    'provisioning-logs': PROVISIONING_FIELDS,
+    'service-principal-activity': []
+  }
+  const timeField = LOG_TYPE_SPECS[logType].timeField
+  return timeField ? [...breakdown[logType], timeField] : breakdown[logType]
 }
 
 interface PerLogType {
@@ -85,6 +112,13 @@ export function createFindings(
       state.records++
       state.timeline?.add(record)
       state.breakdown?.add(record)
+    },
+    observedPart(logType, record) {
+      const part: Json = {}
+      for (const field of observedFields(logType)) {
+        if (Object.hasOwn(record, field)) part[field] = record[field]
+      }
+      return part
     },
     result() {
       const logTypes: Findings['logTypes'] = {}

@@ -16,6 +16,17 @@ type Breakdown<T> = Omit<T, 'records' | 'timeline'>
  * Service-principal and managed-identity sign-ins: who signs in, who fails and
  * why, with which kind of credential, from where.
  */
+/** The top-level fields workloadSignIns reads (a record cut to them gives the same findings). */
+export const WORKLOAD_FIELDS = [
+  'servicePrincipalName',
+  'appDisplayName',
+  'servicePrincipalId',
+  'appId',
+  'clientCredentialType',
+  'location',
+  'status'
+] as const
+
 export function workloadSignIns(maxKeys: number): Collector<Breakdown<WorkloadFindings>> {
   const principals = new TopCounter(maxKeys)
   const failing = new TopCounter(maxKeys)
@@ -75,6 +86,9 @@ export function workloadSignIns(maxKeys: number): Collector<Breakdown<WorkloadFi
     }
   }
 }
+
+/** The top-level fields userSignIns reads. */
+export const USER_FIELDS = ['appDisplayName', 'appId', 'location', 'status'] as const
 
 /** Interactive and non-interactive user sign-ins: why they fail, to what, from where. */
 export function userSignIns(maxKeys: number): Collector<Breakdown<UserFindings>> {

@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
-import { Writable, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { Writable } from 'node:stream'
 import { createExclusive } from './exclusive-open.js'
 import { withPath } from '../write-errors.js'
 
@@ -124,16 +123,4 @@ export function createHashedFile(path: string): { sink: Writable; done: Promise<
   // The caller awaits this only at close; until then a failure must not count as unhandled.
   done.catch(() => undefined)
   return { sink, done }
-}
-
-/**
- * Streams `source` into a new hashed file at `path`. Resolves once the file is
- * written and closed; rejects on any stream error, which also destroys `source`
- * so a producer waiting for 'drain' is released.
- */
-export function pipeToHashedFile(source: Readable, path: string): Promise<FileDigest> {
-  const { sink, done } = createHashedFile(path)
-  const piped = pipeline(source, sink).then(() => done)
-  piped.catch(() => undefined)
-  return piped
 }

@@ -9,13 +9,14 @@ import type {
   OpenRecordSink,
   RecordSink,
   RecordSinkResult,
+  RenderedRow,
   WrittenFile
 } from '../export/record-sink.js'
 import type { ColumnSet, LogTypeName, Settings } from '../settings.js'
 import { EXCEL_MAX_CELL, toCell, type CellOptions } from './cell.js'
 import type { GraphRecord } from '../records/graph-record.js'
 import { columnsFor, knownFields, type Column } from './columns.js'
-import { CsvFile } from './csv-writer.js'
+import { CsvFile, csvRowText } from './csv-writer.js'
 import type { FileDigest } from './file-hash.js'
 import { publishExclusive } from './exclusive-open.js'
 import { JsonlFile } from './jsonl-writer.js'
@@ -51,7 +52,8 @@ export type RecordWriterResult = RecordSinkResult
  * closes every file (ignoring further errors) and renames it to
  * `<base>.incomplete.<ext>`.
  */
-export type RecordWriter = RecordSink
+export type RecordWriter = RecordSink &
+  Required<Pick<RecordSink, 'render' | 'writeRendered' | 'writesJson'>>
 
 /** What a writer is told of formats and columns, the same for every log type of a run. */
 export interface RecordFormat {
@@ -141,25 +143,65 @@ class StreamingRecordWriter implements RecordWriter {
       await this.writeOne(record, json)
     } catch (error) {
       if (isWriteError(error)) throw withPath(error, this.current())
-      // A record that cannot be turned into a row fails its log type, named, not the run.
-      throw new Error(
-        `record ${typeof record.id === 'string' ? record.id : '(without id)'} could not be written: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error }
-      )
+      throw unwritable(record, error)
     }
   }
 
   private async writeOne(record: GraphRecord, json?: string): Promise<void> {
-    this.noteUnknownFields(record)
+    this.noteUnknownFields(record, this.unknown)
     this.rows++
     if (this.csvPart) {
-      if (this.csvPart.rows >= this.options.maxRowsPerFile) {
-        this.finished.push(csvResult(await this.csvPart.close()))
-        this.csvPart = this.openCsvPart()
-      }
-      await this.csvPart.writeRow(this.toRow(record))
+      await this.nextCsvPart()
+      const row = this.toRow(record)
+      this.truncatedCells += row.truncated
+      await (this.csvPart as CsvFile).writeRowText(csvRowText(row.cells))
     }
     if (this.jsonl) await this.jsonl.writeLine(json ?? JSON.stringify(record))
+  }
+
+  get writesJson(): boolean {
+    return this.options.jsonl
+  }
+
+  render(record: GraphRecord): RenderedRow {
+    try {
+      const unknown = new Set<string>()
+      this.noteUnknownFields(record, unknown)
+      const rendered: RenderedRow = { truncated: 0 }
+      if (this.options.csv) {
+        const row = this.toRow(record)
+        rendered.csv = csvRowText(row.cells)
+        rendered.truncated = row.truncated
+      }
+      if (unknown.size > 0) rendered.unknown = [...unknown]
+      return rendered
+    } catch (error) {
+      throw unwritable(record, error)
+    }
+  }
+
+  async writeRendered(row: RenderedRow, json: string): Promise<void> {
+    if (this.closed) throw new Error('write() after close()')
+    try {
+      for (const key of row.unknown ?? []) this.unknown.add(key)
+      this.rows++
+      if (this.csvPart) {
+        await this.nextCsvPart()
+        this.truncatedCells += row.truncated
+        await (this.csvPart as CsvFile).writeRowText(row.csv ?? '')
+      }
+      if (this.jsonl) await this.jsonl.writeLine(json)
+    } catch (error) {
+      throw withPath(error, this.current())
+    }
+  }
+
+  /** The current part is full: close it and open the next. */
+  private async nextCsvPart(): Promise<void> {
+    if (this.csvPart && this.csvPart.rows >= this.options.maxRowsPerFile) {
+      this.finished.push(csvResult(await this.csvPart.close()))
+      this.csvPart = this.openCsvPart()
+    }
   }
 
   async close(): Promise<RecordWriterResult> {
@@ -212,23 +254,24 @@ class StreamingRecordWriter implements RecordWriter {
     return this.opened[this.opened.length - 1] ?? join(this.options.dir, this.options.baseName)
   }
 
-  private toRow(record: GraphRecord): string[] {
+  private toRow(record: GraphRecord): { cells: string[]; truncated: number } {
     const columns = this.columns
-    const row = new Array<string>(columns.length)
+    const cells = new Array<string>(columns.length)
+    let truncated = 0
     for (let i = 0; i < columns.length; i++) {
       const cell = toCell(columns[i].get(record), this.cellOptions)
-      if (cell.truncated) this.truncatedCells++
-      row[i] = cell.text
+      if (cell.truncated) truncated++
+      cells[i] = cell.text
     }
-    return row
+    return { cells, truncated }
   }
 
-  private noteUnknownFields(record: GraphRecord): void {
+  private noteUnknownFields(record: GraphRecord, into: Set<string>): void {
     for (const key in record) {
-      if (this.known.has(key) || this.unknown.has(key)) continue
+      if (this.known.has(key) || into.has(key)) continue
       // OData annotations (@odata.type, @odata.context) are protocol, not log data.
       if (key.startsWith('@odata.')) continue
-      this.unknown.add(key)
+      into.add(key)
     }
   }
 
@@ -248,6 +291,14 @@ class StreamingRecordWriter implements RecordWriter {
     this.opened.push(path)
     return path + PARTIAL_SUFFIX
   }
+}
+
+/** A record that cannot be turned into a row fails its log type, named, not the run. */
+function unwritable(record: GraphRecord, error: unknown): Error {
+  return new Error(
+    `record ${typeof record.id === 'string' ? record.id : '(without id)'} could not be written: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error }
+  )
 }
 
 /** The file's final name (it is written under `<final>.partial`). */
