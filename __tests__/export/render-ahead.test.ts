@@ -191,31 +191,17 @@ describe('render-ahead', () => {
 
   it('renders page by page as a chain file grows, and ends with every line', async () => {
     const [chain] = await chainFiles()
-    const lines = (await readFile(chain.tmpPath, 'utf8')).split('\n').filter(Boolean)
+    const text = await readFile(chain.tmpPath, 'utf8')
+    const lines = text.split('\n').filter(Boolean)
     await writeFile(chain.tmpPath, '')
     const sink = open('renderer', true)
     const rendering = renderer(sink)
-    for (let i = 0; i < lines.length; i += 40) {
-      await appendFile(
-        chain.tmpPath,
-        lines
-          .slice(i, i + 40)
-          .map(l => l + '\n')
-          .join('')
-      )
+    // Pieces cut anywhere, mostly inside a line: a line half written when a page is rendered
+    // must be read again, whole, the next time.
+    for (let at = 0; at < text.length; at += 7001) {
+      await appendFile(chain.tmpPath, text.slice(at, at + 7001))
       rendering.progress(chain)
-      // A line half written when a page is rendered is read again, whole, next time.
-      if (i === 40) await appendFile(chain.tmpPath, lines[80].slice(0, 50))
-      if (i === 40) {
-        await rendering.settled()
-        await writeFile(
-          chain.tmpPath,
-          lines
-            .slice(0, 80)
-            .map(l => l + '\n')
-            .join('')
-        )
-      }
+      await rendering.settled()
     }
     rendering.finish(chain)
     const rows = await rendering.rowsOf(chain)

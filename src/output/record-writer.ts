@@ -140,23 +140,13 @@ class StreamingRecordWriter implements RecordWriter {
   async write(record: GraphRecord, json?: string): Promise<void> {
     if (this.closed) throw new Error('write() after close()')
     try {
-      await this.writeOne(record, json)
+      // The same path as a row rendered ahead, so the two cannot write differently.
+      const row = this.renderRow(record)
+      await this.writeRow(row, this.jsonl ? (json ?? JSON.stringify(record)) : '')
     } catch (error) {
       if (isWriteError(error)) throw withPath(error, this.current())
       throw unwritable(record, error)
     }
-  }
-
-  private async writeOne(record: GraphRecord, json?: string): Promise<void> {
-    this.noteUnknownFields(record, this.unknown)
-    this.rows++
-    if (this.csvPart) {
-      await this.nextCsvPart()
-      const row = this.toRow(record)
-      this.truncatedCells += row.truncated
-      await (this.csvPart as CsvFile).writeRowText(csvRowText(row.cells))
-    }
-    if (this.jsonl) await this.jsonl.writeLine(json ?? JSON.stringify(record))
   }
 
   get writesJson(): boolean {
@@ -165,16 +155,7 @@ class StreamingRecordWriter implements RecordWriter {
 
   render(record: GraphRecord): RenderedRow {
     try {
-      const unknown = new Set<string>()
-      this.noteUnknownFields(record, unknown)
-      const rendered: RenderedRow = { truncated: 0 }
-      if (this.options.csv) {
-        const row = this.toRow(record)
-        rendered.csv = csvRowText(row.cells)
-        rendered.truncated = row.truncated
-      }
-      if (unknown.size > 0) rendered.unknown = [...unknown]
-      return rendered
+      return this.renderRow(record)
     } catch (error) {
       throw unwritable(record, error)
     }
@@ -183,17 +164,34 @@ class StreamingRecordWriter implements RecordWriter {
   async writeRendered(row: RenderedRow, json: string): Promise<void> {
     if (this.closed) throw new Error('write() after close()')
     try {
-      for (const key of row.unknown ?? []) this.unknown.add(key)
-      this.rows++
-      if (this.csvPart) {
-        await this.nextCsvPart()
-        this.truncatedCells += row.truncated
-        await (this.csvPart as CsvFile).writeRowText(row.csv ?? '')
-      }
-      if (this.jsonl) await this.jsonl.writeLine(json)
+      await this.writeRow(row, json)
     } catch (error) {
       throw withPath(error, this.current())
     }
+  }
+
+  private renderRow(record: GraphRecord): RenderedRow {
+    const unknown = new Set<string>()
+    this.noteUnknownFields(record, unknown)
+    const rendered: RenderedRow = { truncated: 0 }
+    if (this.options.csv) {
+      const row = this.toRow(record)
+      rendered.csv = csvRowText(row.cells)
+      rendered.truncated = row.truncated
+    }
+    if (unknown.size > 0) rendered.unknown = [...unknown]
+    return rendered
+  }
+
+  private async writeRow(row: RenderedRow, json: string): Promise<void> {
+    for (const key of row.unknown ?? []) this.unknown.add(key)
+    this.rows++
+    if (this.csvPart) {
+      await this.nextCsvPart()
+      this.truncatedCells += row.truncated
+      await (this.csvPart as CsvFile).writeRowText(row.csv ?? '')
+    }
+    if (this.jsonl) await this.jsonl.writeLine(json)
   }
 
   /** The current part is full: close it and open the next. */
