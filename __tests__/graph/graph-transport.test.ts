@@ -16,6 +16,7 @@ interface Seen {
   url: string
   authorization?: string
   prefer?: string
+  clientRequestId?: string
 }
 
 let graph: Listening
@@ -27,7 +28,8 @@ function recorder(into: Seen[], redirectTo?: () => string) {
     into.push({
       url: req.url ?? '',
       authorization: req.headers.authorization,
-      prefer: req.headers.prefer as string | undefined
+      prefer: req.headers.prefer as string | undefined,
+      clientRequestId: req.headers['client-request-id'] as string | undefined
     })
     if (redirectTo && req.url?.startsWith('/redirect')) {
       res.writeHead(302, { location: redirectTo() })
@@ -86,9 +88,55 @@ describe('createGraphTransport', () => {
       {
         url: new URL(graph.url + path).pathname + new URL(graph.url + path).search,
         authorization: 'Bearer secret-token',
-        prefer: 'include-unknown-enum-members'
+        prefer: 'include-unknown-enum-members',
+        clientRequestId: expect.stringMatching(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+        )
       }
     ])
+  })
+
+  it('says when each request has left, after the token and before the answer, each its own', async () => {
+    const tokenAt: number[] = []
+    let answerGate: () => void = () => undefined
+    const transport = createGraphTransport({
+      credential: {
+        async getToken() {
+          // A slow token lookup: the request leaves only after it.
+          await new Promise(resolve => setTimeout(resolve, 150))
+          tokenAt.push(performance.now())
+          return { token: 'secret-token', expiresOnTimestamp: Date.now() + 3600_000 }
+        }
+      },
+      graphEndpoint: graph.url,
+      scope: `${graph.url}/.default`
+    })
+    const sentAt: Record<string, number> = {}
+    const calledAt = performance.now()
+    const gate = new Promise<void>(resolve => {
+      answerGate = resolve
+    })
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map(name =>
+        transport
+          .get(`${graph.url}/v1.0/auditLogs/directoryAudits?n=${name}`, signal(), () => {
+            sentAt[name] = performance.now()
+            if (Object.keys(sentAt).length === 2) answerGate()
+          })
+          .then(async response => {
+            await gate
+            return response.text()
+          })
+      )
+    )
+    expect([a, b]).toEqual(['{"value":[]}', '{"value":[]}'])
+    expect(Object.keys(sentAt).sort()).toEqual(['a', 'b'])
+    for (const at of Object.values(sentAt)) {
+      expect(at).toBeGreaterThanOrEqual(Math.min(...tokenAt))
+      expect(at - calledAt).toBeGreaterThanOrEqual(140)
+    }
+    const ids = seen.graph.map(s => s.clientRequestId)
+    expect(new Set(ids).size).toBe(2)
   })
 
   it('sends nothing, token or request, to a link on another origin of the same host', async () => {

@@ -1,4 +1,4 @@
-import { Pacer, type PacerOptions } from '../../src/graph/pacer.js'
+import { Pacer, type PacerOptions, type Release } from '../../src/graph/pacer.js'
 import { ManualClock } from '../support/manual-clock.js'
 
 interface Start {
@@ -65,7 +65,7 @@ function busiestWindow(times: number[], windowMs: number): number {
 }
 
 /** Acquires with virtual time running until the start; returns the start time and release. */
-async function startAt(pacer: Pacer, clock: ManualClock): Promise<[number, () => void]> {
+async function startAt(pacer: Pacer, clock: ManualClock): Promise<[number, Release]> {
   let started = NaN
   const p = pacer.acquire().then(release => {
     started = clock.now()
@@ -175,6 +175,34 @@ describe('Pacer', () => {
     // A 429 holds every slot that would free before the hold ends, and lowers the rate to 2.
     pacer.throttled(8_000)
     expect([1, 2, 3].map(k => pacer.msUntilStart(k))).toEqual([8_000, 8_250, 17_500])
+  })
+
+  it('counts a start from when the request left, never earlier than its grant', async () => {
+    const clock = new ManualClock()
+    const pacer = new Pacer({ rate: 2, windowMs: 10_000, marginMs: 250, maxConcurrency: 10, clock })
+    const [, first] = await startAt(pacer, clock)
+    const [, second] = await startAt(pacer, clock)
+    // The first request left 400 ms after its grant (a token lookup, a handshake): Graph
+    // counts it then, so the window frees its slot 400 ms later than the grant says.
+    await clock.advance(400)
+    expect([1, 2].map(k => pacer.msUntilStart(k))).toEqual([9_850, 9_850])
+    first.sent()
+    second.sent() // the second left at 400 too
+    expect([1, 2].map(k => pacer.msUntilStart(k))).toEqual([10_250, 10_250])
+    // Marking again, or after release, moves nothing; a later start is never moved earlier.
+    first()
+    await clock.advance(100)
+    first.sent()
+    expect(pacer.msUntilStart(1)).toBe(10_150)
+    const started: number[] = []
+    const third = pacer.acquire().then(r => {
+      started.push(clock.now())
+      return r
+    })
+    await clock.runUntilIdle()
+    expect(started).toEqual([10_650])
+    ;(await third)()
+    second()
   })
 
   it('lets a released slot go to the next waiter at once when the window has room', async () => {

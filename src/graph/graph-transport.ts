@@ -5,7 +5,9 @@ import {
   type Context
 } from '@microsoft/microsoft-graph-client'
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'
+import { randomUUID } from 'node:crypto'
 import { safeLogText } from '../log-text.js'
+import { CLIENT_REQUEST_ID, onRequestSent } from './request-sent.js'
 import { GraphRequestError, TokenRequestError } from './graph-errors.js'
 
 /**
@@ -20,7 +22,8 @@ export interface PageResponse {
 }
 
 export interface GraphTransport {
-  get(url: string, signal: AbortSignal): Promise<PageResponse>
+  /** `onSent`, when given, is called once the request is on the wire (see request-sent.ts). */
+  get(url: string, signal: AbortSignal, onSent?: () => void): Promise<PageResponse>
 }
 
 export interface TransportOptions {
@@ -68,7 +71,7 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
   }
 
   return {
-    async get(url: string, signal: AbortSignal): Promise<PageResponse> {
+    async get(url: string, signal: AbortSignal, onSent?: () => void): Promise<PageResponse> {
       if (new URL(url).origin !== origin) {
         // Microsoft documents the nextLink as a URL to send "to Microsoft Graph"
         // (https://learn.microsoft.com/en-us/graph/paging): one pointing elsewhere would be
@@ -80,6 +83,9 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
           undefined
         )
       }
+      // A fresh GUID per request, as the Graph SDK's TelemetryHandler sends: it names the
+      // request in Graph's own logs, and request-sent.ts tells when it left.
+      const clientRequestId = randomUUID()
       const context: Context = {
         request: url,
         options: {
@@ -87,7 +93,8 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
           headers: {
             Accept: 'application/json',
             // Newer enum values arrive as themselves, not 'unknownFutureValue'.
-            Prefer: 'include-unknown-enum-members'
+            Prefer: 'include-unknown-enum-members',
+            [CLIENT_REQUEST_ID]: clientRequestId
           },
           signal,
           // Never follow a redirect: a 3xx comes back as itself and fault-classify.ts
@@ -97,7 +104,12 @@ export function createGraphTransport(options: TransportOptions): GraphTransport 
         },
         customHosts
       }
-      await auth.execute(context)
+      const cancel = onSent ? onRequestSent(clientRequestId, onSent) : undefined
+      try {
+        await auth.execute(context)
+      } finally {
+        cancel?.()
+      }
       const response = context.response
       if (!response) throw new Error('Graph middleware returned no response')
       return response

@@ -32,8 +32,17 @@ export interface PacerStats {
   effectiveRate: number
 }
 
+/**
+ * What acquire() resolves to: call it once the response body has been read (or
+ * failed); call `sent()` when the request has left, so the start counts from then.
+ */
+export interface Release {
+  (): void
+  sent(): void
+}
+
 interface Waiter {
-  resolve: (release: () => void) => void
+  resolve: (release: Release) => void
   reject: (reason: unknown) => void
   signal: AbortSignal | undefined
   onAbort: (() => void) | undefined
@@ -103,9 +112,9 @@ export class Pacer {
    * Resolves when a request may start; returns release() to call once the response body
    * has been read (or failed). Waiters start in call order.
    */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  acquire(signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    return new Promise<() => void>((resolve, reject) => {
+    return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
@@ -260,14 +269,38 @@ export class Pacer {
     this.counters.queuedWaitMs += now - waiter.enqueuedAt
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight)
     let released = false
-    waiter.resolve(() => {
+    let countedAt = now
+    const release = (() => {
       // Tolerate double release (finally blocks on both paths) without freeing two slots.
       if (released) return
       released = true
       this.inFlight--
       this.latency.add(this.clock.now() - now)
       this.pump()
-    })
+    }) as Release
+    release.sent = () => {
+      if (released) return
+      countedAt = this.moveStart(countedAt, this.clock.now())
+    }
+    waiter.resolve(release)
+  }
+
+  /**
+   * A start granted at `from` left at `to` (the token lookup, a new connection's
+   * handshake or a busy event loop came between): Graph counts it when it arrives,
+   * so the window counts it from `to`. Only ever later, so no start is let go
+   * sooner than before. Returns the time the start now counts from.
+   */
+  private moveStart(from: number, to: number): number {
+    if (!(to > from)) return from
+    const index = this.recentStarts.lastIndexOf(from)
+    // Already out of the last `rate` starts: it no longer bounds any window.
+    if (index < 0) return from
+    this.recentStarts.splice(index, 1)
+    let at = this.recentStarts.length
+    while (at > 0 && this.recentStarts[at - 1] > to) at--
+    this.recentStarts.splice(at, 0, to)
+    return to
   }
 
   private wakeAt(at: number, now: number): void {

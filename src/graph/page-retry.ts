@@ -16,6 +16,7 @@ import {
 import { GraphRequestError, TokenRequestError } from './graph-errors.js'
 import type { PageResponse } from './graph-transport.js'
 import { RequestWatchdog, Watchdog } from './watchdog.js'
+import type { Release } from './pacer.js'
 
 /**
  * Reads a 2xx response's body into a T. `progress` is called as the body
@@ -60,7 +61,7 @@ export async function retryRequest<T>(
     // The page's time budget also bounds the wait for a request slot and the attempt itself.
     const remaining = Math.max(1, policy.maxElapsedMs - (clock.now() - startedAt))
     const deadline = new Watchdog(clock, remaining, "the page's time budget ran out")
-    let release: () => void
+    let release: Release
     try {
       release = await ctx.pacer.acquire(AbortSignal.any([signal, deadline.signal]))
     } catch (error) {
@@ -73,7 +74,11 @@ export async function retryRequest<T>(
     let outcome: Outcome<T>
     const watchdog = new RequestWatchdog(clock, policy, remaining)
     try {
-      const response = await ctx.transport.get(url, AbortSignal.any([signal, watchdog.signal]))
+      const response = await ctx.transport.get(
+        url,
+        AbortSignal.any([signal, watchdog.signal]),
+        release.sent
+      )
       watchdog.headersArrived()
       // The body is read inside the pacer slot: its transfer is part of the request.
       outcome =
