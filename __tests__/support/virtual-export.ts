@@ -122,7 +122,7 @@ function virtualSettings(run: Parameters<typeof virtualExport>[0]): Settings {
 }
 
 /** Waits (a bounded number of event-loop turns) until no file-system request is in flight. */
-async function fileSystemQuiet(maxTurns = 10_000): Promise<void> {
+async function fileSystemQuiet(maxTurns = 100_000): Promise<void> {
   for (let turn = 0; turn < maxTurns; turn++) {
     await new Promise(resolve => setImmediate(resolve))
     const pending = process.getActiveResourcesInfo().some(name => name.startsWith('FSReq'))
