@@ -395,9 +395,10 @@ async function main(): Promise<void> {
           `max-concurrency ${PACED_RUN.maxConcurrency}, page-size ${PACED_RUN.pageSize}; ` +
           `${PER_TYPE} records each of ${TWO_TYPES.join(' + ')} over 48 h.`,
         `The simulated throttle is a sliding window that admits a burst of ${THROTTLE.limit}, as ` +
-          `Graph documents a count per window. Ours uses the same window with 250 ms to spare ` +
-          `(Graph counts arrivals, and a request on a new connection arrives 10-40 ms after one ` +
-          `on a kept-alive connection here): no evenly spaced starts, so a slot left unused while ` +
+          `Graph documents a count per window. Ours uses the same window with 250 ms to spare, ` +
+          `and counts each start from when the request's headers left (Graph counts arrivals; ` +
+          `the send comes 1 ms after the pacer's grant at the median here, up to 121 ms when ` +
+          `the event loop is busy): no evenly spaced starts, so a slot left unused while ` +
           `every chain waits on a slow page is taken later in the window. On a run shorter than ` +
           `two windows this can beat pages / rate (ideal s), since the first window's burst is ` +
           `not repeated until it reopens.`,
