@@ -112,6 +112,25 @@ describe('retryRequest', () => {
     expect(clock.pendingTimers).toBe(0)
   })
 
+  it('tells the pacer when the request left, so its start counts from then', async () => {
+    const clock = new ManualClock(Date.parse('2026-10-06T00:00:00Z'))
+    // A transport whose request leaves 300 ms after it is handed over (a token renewal, a handshake).
+    const transport: GraphTransport = {
+      async get(_url, signal, onSent) {
+        await clock.sleep(300, signal)
+        onSent?.()
+        return reply(200, 'page')
+      }
+    }
+    const pacer = new Pacer({ rate: 1, windowMs: 10_000, marginMs: 250, maxConcurrency: 4, clock })
+    const { ctx } = setup([], {}, { transport, pacer, clock })
+    const result = await run(clock, ctx)
+    expect(result.value).toBe('page')
+    // Granted at 0, sent at 300: the next start waits for 300 + 10,000 + 250, not 10,250.
+    const now = clock.now() - Date.parse('2026-10-06T00:00:00Z')
+    expect(pacer.msUntilStart(1)).toBe(10_550 - now)
+  })
+
   it('backs off exponentially on 5xx and gives up after maxAttempts: fatal on a first page, chain-broken after', async () => {
     for (const firstPage of [true, false]) {
       const { clock, transport, ctx } = setup([reply(503, graphError('ServiceUnavailable'))], {
