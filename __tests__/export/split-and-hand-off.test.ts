@@ -99,15 +99,15 @@ describe('split policy', () => {
     expect(splitShare([500], FULL_PAGE)).toBe(1000)
   })
 
-  it('calls a page overdue at three medians once eight requests have finished', () => {
+  it('calls a page overdue at two medians once eight requests have finished', () => {
     const stats = new LatencyStats()
     for (let i = 0; i < 7; i++) stats.add(600)
     expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(Infinity)
     stats.add(4800) // a slow page moves the mean a lot and the median not at all
     expect(stats.quantile(0.5)).toBe(600)
     expect(stats.mean()).toBe(1125)
-    expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(1800)
-    expect(stats.cappedMean(1800)).toBe(750)
+    expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(1200)
+    expect(stats.cappedMean(1200)).toBe(675)
   })
 
   it('hedges only on a free start slot: overdue pages once waiting outlasts the rest, and last pages', () => {
