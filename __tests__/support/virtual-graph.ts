@@ -57,7 +57,7 @@ export interface VirtualGraph extends GraphTransport {
   aborted: number
   timeouts: number
   /** Each request: when it started, the latency it was given, and when the client aborted it. */
-  timeline: { at: number; ms: number; records?: number; abortedAt?: number }[]
+  timeline: { at: number; ms: number; records?: number; next?: string; abortedAt?: number }[]
   /** Every id, per log type, that [start, end) holds. */
   expected(logType: LogTypeName, startMs: number, endMs: number): string[]
 }
@@ -123,7 +123,12 @@ export function virtualGraph(options: VirtualGraphOptions): VirtualGraph {
         chosen === 'timeout'
           ? (options.timeoutMs ?? 300_000)
           : (chosen ?? options.latencyMs(shape) * factor)
-      const entry: VirtualGraph['timeline'][number] = { at: clock.now(), ms, records: value.length }
+      const entry: VirtualGraph['timeline'][number] = {
+        at: clock.now(),
+        ms,
+        records: value.length,
+        next: body['@odata.nextLink'] as string | undefined
+      }
       graph.timeline.push(entry)
       try {
         await clock.sleep(ms, signal)
