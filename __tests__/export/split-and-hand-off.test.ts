@@ -9,6 +9,7 @@ import {
   chooseSplit,
   overdueAfterMs,
   pickChain,
+  restOfExportMs,
   shouldHedge,
   shouldSplit,
   splitShare,
@@ -110,6 +111,19 @@ describe('split policy', () => {
     expect(stats.cappedMean(1200)).toBe(675)
   })
 
+  it('times the rest of the export by the throttle window and max-concurrency, not the rate alone', () => {
+    // 20 pages at 5 per s would be 4 s; the window has them all now, 8 at a time: 3 rounds.
+    const open = { ...FULL_PAGE, maxConcurrency: 8, msUntilStart: () => 0 }
+    expect(restOfExportMs(20, 600, open)).toBe(1800)
+    // The window is spent: the 12th start waits for it to reopen in 7 s.
+    const spent = { ...open, msUntilStart: (k: number) => (k > 3 ? 7000 : 0) }
+    expect(restOfExportMs(12, 600, spent)).toBe(7600)
+    expect(restOfExportMs(3, 600, spent)).toBe(600)
+    // Without the window's shape, the rate.
+    expect(restOfExportMs(10, 600, FULL_PAGE)).toBe(2600)
+    expect(restOfExportMs(0, 600, open)).toBe(0)
+  })
+
   it('hedges only on a free start slot: overdue pages once waiting outlasts the rest, and last pages', () => {
     const base = {
       medianMs: 600,
@@ -124,9 +138,13 @@ describe('split policy', () => {
     expect(shouldHedge({ ...base, ageMs: 6000 })).toBe(true)
     // The budget is busy: no hedge takes a slot from useful work.
     expect(shouldHedge({ ...base, ageMs: 6000, idleMs: 0 })).toBe(false)
-    // A chain's last page, 1.5 medians in, on a slot nobody wants.
-    expect(shouldHedge({ ...base, ageMs: 1000, chainRemaining: 900 })).toBe(true)
-    expect(shouldHedge({ ...base, ageMs: 800, chainRemaining: 900 })).toBe(false)
+    // A chain's last page, 1.25 medians in, on a slot nobody wants, once the rest of
+    // the export would be done before it.
+    const lastPage = { ...base, chainRemaining: 900, restOfExportMs: 700 }
+    expect(shouldHedge({ ...lastPage, ageMs: 800 })).toBe(true)
+    expect(shouldHedge({ ...lastPage, ageMs: 700 })).toBe(false)
+    // The rest of the export takes longer than the page has waited: it is no last page yet.
+    expect(shouldHedge({ ...lastPage, ageMs: 800, restOfExportMs: 5000 })).toBe(false)
     // Too few samples to know what slow is: never.
     expect(shouldHedge({ ...base, ageMs: 60_000, overdueMs: Infinity, chainRemaining: 900 })).toBe(
       false

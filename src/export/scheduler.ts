@@ -5,6 +5,7 @@ import {
   chooseSplit,
   overdueAfterMs,
   pickChain,
+  restOfExportMs,
   shouldHedge,
   shouldSplit,
   splitShare,
@@ -195,9 +196,13 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     // Hedge pages in flight on start slots nobody else wants (see shouldHedge).
     const overdue = (chain: Chain): boolean => age(chain) > overdueMs || chain.timedOut
     const fresh = live().filter(([chain]) => !overdue(chain) && !chain.race)
-    const restRecords = fresh.reduce((sum, [chain]) => sum + chain.remainingEstimate(), 0)
-    const restMs = restRecords / pageSize / Math.max(1e-9, throughput.ratePerMs)
     const medianMs = budget.latency.quantile(0.5)
+    // Each chain reads at least one more page, and ends on a page of its own.
+    const restRequests = fresh.reduce(
+      (sum, [chain]) => sum + Math.max(1, Math.ceil(chain.remainingEstimate() / pageSize)),
+      0
+    )
+    const restMs = restOfExportMs(restRequests, medianMs, throughput)
     for (const [chain, job] of live()) {
       // A hedge reads from the chain's oldest second written: only sound while Graph's order holds.
       if (chain.requestStartedAt === undefined || !chain.orderTrusted) continue
