@@ -56,7 +56,10 @@ export interface VirtualGraph extends GraphTransport {
   pages: number
   aborted: number
   timeouts: number
-  /** Each request: when it started, the latency it was given, and when the client aborted it. */
+  /**
+   * Each request: when it started, the latency it was given, the records and nextLink
+   * of its answer, and when the client aborted it.
+   */
   timeline: { at: number; ms: number; records?: number; next?: string; abortedAt?: number }[]
   /** Every id, per log type, that [start, end) holds. */
   expected(logType: LogTypeName, startMs: number, endMs: number): string[]
