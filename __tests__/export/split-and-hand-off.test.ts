@@ -124,7 +124,7 @@ describe('split policy', () => {
     expect(restOfExportMs(0, 600, open)).toBe(0)
   })
 
-  it('hedges only on a free start slot: overdue pages once waiting outlasts the rest, and last pages', () => {
+  it('hedges in time for the end: overdue pages as useful work, last pages on a free slot', () => {
     const base = {
       medianMs: 600,
       overdueMs: 1800,
@@ -133,22 +133,34 @@ describe('split policy', () => {
       idleMs: 150,
       t: FULL_PAGE
     }
-    // Overdue, but the rest of the export takes longer than the page has waited: keep waiting.
+    // A hedge is back a median after it starts, so "in time" is a median before the rest
+    // of the export is done (4400 ms here).
+    // Overdue, and the page has waited less than that: keep waiting.
     expect(shouldHedge({ ...base, ageMs: 3000 })).toBe(false)
-    expect(shouldHedge({ ...base, ageMs: 6000 })).toBe(true)
-    // The budget is busy: no hedge takes a slot from useful work.
-    expect(shouldHedge({ ...base, ageMs: 6000, idleMs: 0 })).toBe(false)
-    // A chain's last page, 1.25 medians in, on a slot nobody wants, once the rest of
-    // the export would be done before it.
+    expect(shouldHedge({ ...base, ageMs: 4300 })).toBe(false)
+    expect(shouldHedge({ ...base, ageMs: 4500 })).toBe(true)
+    // The end of the export waits for that page: its hedge queues like useful work,
+    // whether or not a start slot is going unused.
+    expect(shouldHedge({ ...base, ageMs: 4500, idleMs: 0 })).toBe(true)
+    // A chain's last page, 1.25 medians in, on a slot nobody wants, once waiting
+    // longer would outlast the same mark (100 ms here).
     const lastPage = { ...base, chainRemaining: 900, restOfExportMs: 700 }
     expect(shouldHedge({ ...lastPage, ageMs: 800 })).toBe(true)
     expect(shouldHedge({ ...lastPage, ageMs: 700 })).toBe(false)
-    // The rest of the export takes longer than the page has waited: it is no last page yet.
+    // Not overdue: it takes only a slot nobody else wants.
+    expect(shouldHedge({ ...lastPage, ageMs: 800, idleMs: 0 })).toBe(false)
+    // The rest of the export needs 1500 ms: the page is hedged from 900 ms, not 1500.
+    expect(shouldHedge({ ...lastPage, ageMs: 850, restOfExportMs: 1500 })).toBe(false)
+    expect(shouldHedge({ ...lastPage, ageMs: 950, restOfExportMs: 1500 })).toBe(true)
+    // The rest of the export takes much longer than the page has waited: it is no last page yet.
     expect(shouldHedge({ ...lastPage, ageMs: 800, restOfExportMs: 5000 })).toBe(false)
     // Too few samples to know what slow is: never.
     expect(shouldHedge({ ...base, ageMs: 60_000, overdueMs: Infinity, chainRemaining: 900 })).toBe(
       false
     )
+    expect(
+      shouldHedge({ ...base, ageMs: 60_000, overdueMs: Infinity, chainRemaining: 900, idleMs: 0 })
+    ).toBe(false)
   })
 })
 
@@ -345,5 +357,28 @@ describe('on a virtual clock', () => {
     expect(speculative).toBe(run.graph.aborted)
     // Far from the 18 s a single 30× page alone would take past the ideal 11.8 s.
     expect(run.durationMs).toBeLessThan(25_000)
+  }, 60_000)
+
+  it('counts as hedged only the pages whose hedge was sent', async () => {
+    // A hedge of a page the end waits for queues for a start slot; when the page answers
+    // first, the hedge is dropped unsent. Each hedge sent discards one answer (its own or
+    // the page's), so the manifest's two counts agree with each other and with Graph's.
+    // With latency seed 2, 13 hedges were decided and 9 sent.
+    const logTypes = Object.keys(THREE) as LogTypeName[]
+    const run = await virtualExport(
+      { ...RUN, logTypes },
+      {
+        records: records(THREE),
+        latencyMs: page => 500 + 0.1 * page.records,
+        tail: HEAVY_TAIL,
+        seed: 2
+      }
+    )
+    expectExact(run, logTypes)
+    const sum = (count: (t: (typeof run.result.logTypes)[number]) => number | undefined): number =>
+      run.result.logTypes.reduce((total, t) => total + (count(t) ?? 0), 0)
+    expect(sum(t => t.tail?.speculativeRequests)).toBe(run.graph.aborted)
+    expect(sum(t => t.tail?.hedgedPages)).toBe(run.graph.aborted)
+    expect(run.graph.aborted).toBeGreaterThanOrEqual(1)
   }, 60_000)
 })

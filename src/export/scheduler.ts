@@ -39,7 +39,11 @@ export interface Job {
   error?: unknown
   /** Overdue pages whose older range went to a new chain. */
   handOffs?: number
-  /** Overdue pages raced by a hedged request (each race discards one answer). */
+  /**
+   * Overdue pages raced by a hedged request that was sent (each race discards
+   * one answer); a hedge still queued for a start slot when its original
+   * answered is dropped unsent and not counted.
+   */
   hedges?: number
   /** Called when one of this job's chains stops, before the job may be done (merge-ahead). */
   onChainDone?(chain: Chain): void
@@ -87,8 +91,9 @@ export interface SchedulerOptions {
  * and when waiting for that page would outlast the rest of the export, a hedge
  * re-reads the page's range as a fresh query and the first answer wins (see
  * Chain.hedgeRange / Race); a hedge that is late as well is hedged again, up
- * to MAX_HEDGES at once. Every request still goes through the pacer, so
- * hedges spend budget that would otherwise sit idle at the end of the export.
+ * to MAX_HEDGES at once. Every request still goes through the pacer: a hedge
+ * of a page the end of the export waits for queues like useful work, others
+ * take only start slots nobody wanted (split-policy.ts, shouldHedge).
  */
 export async function runScheduler(jobs: Job[], options: SchedulerOptions): Promise<void> {
   const { budget, clock, pageSize } = options
@@ -116,7 +121,7 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     wake()
   }
 
-  const start = (job: Job, range: Range | undefined, counted = true): Chain => {
+  const start = (job: Job, range: Range | undefined, counted = true, isHedge = false): Chain => {
     if (!counted) pending.set(job, (pending.get(job) ?? 0) + 1)
     const chain = job.createChain(range, notify, timedOut => handOff(timedOut))
     active.set(chain, job)
@@ -128,6 +133,10 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
         job.abort.abort()
       })
       .finally(() => {
+        // A hedge raced only if its request left: it read a page, or lost with one out.
+        if (isHedge && (chain.pages > 0 || chain.discardedRequests > 0)) {
+          job.hedges = (job.hedges ?? 0) + 1
+        }
         active.delete(chain)
         job.onChainDone?.(chain)
         settle(job)
@@ -151,13 +160,12 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     // The original's position stands still while its page is out: every hedge reads the same range.
     const race: Race = chain.race ?? { original: chain, hedges: [] }
     const range = race.original.hedgeRange()
-    const copy = start(job, range, false)
+    const copy = start(job, range, false, true)
     copy.skipIds(range.skip)
     copy.expectedRecords = pageSize
     race.hedges.push(copy)
     race.original.race = race
     copy.race = race
-    job.hedges = (job.hedges ?? 0) + 1
   }
 
   const decide = (): number => {
