@@ -201,7 +201,8 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
       if (unknown || chain.remainingEstimate() > HAND_OFF_PAGES * pageSize) handOff(chain)
     }
 
-    // Hedge pages in flight on start slots nobody else wants (see shouldHedge).
+    // Hedge pages the end of the export waits for, and last pages on start slots nobody
+    // else wants (see shouldHedge).
     const overdue = (chain: Chain): boolean => age(chain) > overdueMs || chain.timedOut
     const fresh = live().filter(([chain]) => !overdue(chain) && !chain.race)
     const medianMs = budget.latency.quantile(0.5)

@@ -122,7 +122,10 @@ export interface LogTypeResult {
 export interface TailCounters {
   /** Overdue or timed-out pages whose older range went to a new chain. */
   handOffs: number
-  /** Overdue pages raced by a hedged request that was sent (one still queued when the page answered is not). */
+  /**
+   * Overdue pages raced by a hedged request that was sent (a hedge still queued
+   * when the page answered is not counted).
+   */
   hedgedPages: number
   /** Requests whose answer was discarded because the other side of a race won. */
   speculativeRequests: number
