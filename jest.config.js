@@ -10,5 +10,8 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   // No test may reach anything but loopback (the simulated tenant).
   setupFiles: ['<rootDir>/__tests__/support/block-network.cjs'],
+  // Every temporary folder a test makes lives under one root, removed after the run.
+  globalSetup: '<rootDir>/__tests__/support/temp-root-setup.cjs',
+  globalTeardown: '<rootDir>/__tests__/support/temp-root-teardown.cjs',
   testTimeout: 60000
 }
