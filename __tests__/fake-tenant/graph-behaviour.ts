@@ -26,7 +26,7 @@ export interface GraphFaults {
 }
 
 export interface GraphBehaviour {
-  /** Delay before each page (fixed, or uniform in [min, max]). */
+  /** Time from a request's arrival to its page being sent (fixed, or uniform in [min, max]). */
   latencyMs?: number | { min: number; max: number }
   /** More delay per record the page carries (big pages take longer to build). */
   latencyPerRecordMs?: number
