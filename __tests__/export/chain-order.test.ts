@@ -148,6 +148,25 @@ it('hands nothing off once the order is broken (hand-off, like split and hedge, 
   expect(chain.startMs).toBe(BASE)
 })
 
+it('a split by time gives the new chain an estimate of its records, so it is not unmeasured work', () => {
+  const logger = recordingLogger()
+  const idle = { get: async () => response(500, {}) }
+  // Nothing read yet anywhere in the log type: no estimate to give.
+  expect(auditChain(idle, logger, () => 0).splitByTime(1000)).toEqual({
+    startMs: BASE,
+    endMs: BASE + 50_000
+  })
+  // The log type has averaged one record a second so far: 50 in the older 50 s.
+  const chain = auditChain(idle, logger, () => 1 / 1000)
+  expect(chain.splitByTime(1000)?.expectedRecords).toBeCloseTo(50)
+  // A chain that a split expected to hold 80 records shares them by time.
+  const expected = auditChain(idle, logger, () => 1 / 1000)
+  expected.expectedRecords = 80
+  expect(expected.splitByTime(1000)?.expectedRecords).toBeCloseTo(40)
+  expect(expected.expectedRecords).toBeCloseTo(40)
+  expect(expected.startMs).toBe(BASE + 50_000)
+})
+
 it('a retention answer to a query sent before a split raised the start moves the chain to the later of the two', async () => {
   // The query went out for [0 s, 100 s); a split then raised the chain's start to 50 s;
   // Graph answers that its data starts at 30 s. The chain's own range is all held:

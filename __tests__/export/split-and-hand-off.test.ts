@@ -365,6 +365,33 @@ describe('on a virtual clock', () => {
     expect(run.durationMs).toBeLessThan(25_000)
   }, 60_000)
 
+  it("at Graph's own rate, keeps a sparse range whole when its first pages are slow", async () => {
+    // 5 starts per 10 s, 3 s pages and the bench's tail. A split by time (made before
+    // its chain had read anything) once left the new chain unmeasured, and a slow first
+    // page halved its range again, and its half again: pages of 8 to 70 records, each
+    // spending a 2 s start slot (latency seed 6: 8 pages under 100 records; seed 12: 14).
+    // Such a split now carries an estimate from the log type's density, so each time
+    // range is cut only as far as its records warrant: one page under 100 for each seed.
+    const logTypes = Object.keys(THREE) as LogTypeName[]
+    for (const seed of [6, 12]) {
+      const run = await virtualExport(
+        { ...RUN, rateLimit: 5, logTypes },
+        {
+          records: records(THREE),
+          latencyMs: page => 2900 + 0.1 * page.records,
+          tail: HEAVY_TAIL,
+          seed
+        }
+      )
+      expectExact(run, logTypes)
+      const tiny = run.graph.timeline.filter(
+        e => e.abortedAt === undefined && (e.records ?? 0) < 100
+      )
+      expect(tiny.length).toBeLessThanOrEqual(3)
+      expect(maxStartsInWindow(run.graph.starts, 10_250)).toBeLessThanOrEqual(5)
+    }
+  }, 120_000)
+
   it('counts as hedged only the pages whose hedge was sent', async () => {
     // A hedge of a page the end waits for queues for a start slot; when the page answers
     // first, the hedge is dropped unsent. Each hedge sent discards one answer (its own or
