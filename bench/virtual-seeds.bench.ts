@@ -6,7 +6,7 @@
  * The real bench runs one seeded tail; its figure moves with that seed's luck, so
  * scheduler changes are compared here, over many seeds, in seconds of real time.
  *   full: dataset seeds vary, no tail;  tail: latency seeds vary (10% of pages 8×, 2% 30×).
- * Pages take 570 ms + 0.1 ms per record (670 ms a full page: the real bench's 640 ms
+ * Pages take 570 ms + 0.1 ms per record (670 ms a full page: the real bench's 620 ms
  * answer plus the time to receive and parse it, which the virtual clock does not see).
  * VIRTUAL_RATE=5 VIRTUAL_LATENCY=2900 runs it at Graph's own rate with pages of about 3 s,
  * as on large tenants: the shape the bench's ten-times-faster throttle stands in for.
