@@ -338,14 +338,20 @@ describe('on a virtual clock', () => {
     expect(retries.length).toBeGreaterThanOrEqual(1)
   }, 60_000)
 
-  /** The three log types of the short skewed week, 600 ms pages, the bench's tail, seeded. */
-  const heavyTail = async (seed: number): Promise<VirtualRun> => {
+  /**
+   * The three log types of the short skewed week with the bench's tail, seeded: by
+   * default at the bench's rate with 600 ms pages.
+   */
+  const heavyTail = async (
+    seed: number,
+    { rateLimit = RUN.rateLimit, baseMs = 500 } = {}
+  ): Promise<VirtualRun> => {
     const logTypes = Object.keys(THREE) as LogTypeName[]
     const run = await virtualExport(
-      { ...RUN, logTypes },
+      { ...RUN, rateLimit, logTypes },
       {
         records: records(THREE),
-        latencyMs: page => 500 + 0.1 * page.records,
+        latencyMs: page => baseMs + 0.1 * page.records,
         tail: HEAVY_TAIL,
         seed
       }
@@ -372,18 +378,8 @@ describe('on a virtual clock', () => {
     // spending a 2 s start slot (latency seed 6: 8 pages under 100 records; seed 12: 14).
     // Such a split now carries an estimate from the log type's density, so each time
     // range is cut only as far as its records warrant: one page under 100 for each seed.
-    const logTypes = Object.keys(THREE) as LogTypeName[]
     for (const seed of [6, 12]) {
-      const run = await virtualExport(
-        { ...RUN, rateLimit: 5, logTypes },
-        {
-          records: records(THREE),
-          latencyMs: page => 2900 + 0.1 * page.records,
-          tail: HEAVY_TAIL,
-          seed
-        }
-      )
-      expectExact(run, logTypes)
+      const run = await heavyTail(seed, { rateLimit: 5, baseMs: 2900 })
       const tiny = run.graph.timeline.filter(
         e => e.abortedAt === undefined && (e.records ?? 0) < 100
       )
