@@ -69,7 +69,13 @@ describe('exactly once under faults', () => {
       )
       const injected = served.faults as Record<string, number>
       if (faults.rate429) {
-        expect(sum(t => t.counters.throttled)).toBe(served.throttled + (injected['429'] ?? 0))
+        // Every 429 the server sent is one we counted, unless it answered the losing side of
+        // a hedge race, aborted before its answer was read (on a busy machine a page can run
+        // late enough to be hedged).
+        const sent = served.throttled + (injected['429'] ?? 0)
+        const counted = sum(t => t.counters.throttled)
+        expect(counted).toBeLessThanOrEqual(sent)
+        expect(counted).toBeGreaterThanOrEqual(sent - sum(t => t.tail?.speculativeRequests ?? 0))
       }
       if (faults.invalidSkipTokenAt) {
         expect(sum(t => t.chainRestarts)).toBe(injected.invalidSkipToken)

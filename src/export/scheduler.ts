@@ -3,6 +3,7 @@ import type { LatencyStats } from '../graph/latency-stats.js'
 import type { Chain, Race } from './chain.js'
 import {
   chooseSplit,
+  HAND_OFF_KEEP,
   overdueAfterMs,
   pickChain,
   restOfExportMs,
@@ -150,7 +151,7 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     const job = active.get(chain)
     if (!job || job.abort.signal.aborted || chain.handedOff || chain.race) return
     chain.handedOff = true
-    const older = chain.handOff(options.minSplitMs, pageSize)
+    const older = chain.handOff(options.minSplitMs, HAND_OFF_KEEP * pageSize)
     if (!older) return
     job.handOffs = (job.handOffs ?? 0) + 1
     start(job, older, false).expectedRecords = older.expectedRecords
