@@ -139,10 +139,11 @@ export function splitShare(remainingRecords: number[], t: Throughput): number {
  * served for a few records kept), while one that reaches past it only serves some
  * records the new chain reads too. Keeping a whole page by estimate, the page fell
  * short whenever the estimate ran high: on the virtual clock, one uniform log
- * type with one 8× page at each of 24 positions followed 3 of 21 handed-off slow
- * pages' nextLinks for a gap, and none at 0.9. On the heavy-tailed short
- * export over 96 latency seeds the last answer came at 14.38 s at the median
- * against 14.61 (seeds 97-192: 14.41 against 14.51; 0.8: 14.44, 0.95: 14.54).
+ * type with one 8× page at each of 24 positions followed 4 of 22 handed-off slow
+ * pages' nextLinks for a gap, and none at 0.9 (split-and-hand-off.test.ts). On
+ * the heavy-tailed short export over 96 latency seeds the last answer came at
+ * 14.38 s at the median against 14.61 (seeds 97-192: 14.41 against 14.51; 0.8:
+ * 14.44, 0.95: 14.54).
  */
 export const HAND_OFF_KEEP = 0.9
 
