@@ -144,17 +144,61 @@ describe('merge-ahead', () => {
     expect(idsIn(written.files[0].path)).toEqual(['a', 'b', 'x', 'c', 'e'])
   })
 
-  it('stops at a chain that lost a race, and discards its writer for an incomplete log type', async () => {
+  it('merges a chain that lost a race as the final pass would, records below its new start included', async () => {
     const t = setup()
     const newest = t.chain(12, 24, ['a'])
-    const loser = t.chain(6, 12, ['b'])
-    t.finish(newest)
+    // The original wrote b and c down to 7:30, then lost to a hedge reading from 8:00
+    // (the end of its oldest second, in hours here) that skips c by id.
+    const loser = t.chain(6, 12, ['b', 'c'])
+    const winner = t.chain(6, 8, ['d', 'e'])
+    loser.positionMs = 7.5 * HOUR
+    loser.startMs = 8 * HOUR
     loser.lost = true
+    loser.discardedRequests = 1
+    t.finish(newest)
     t.finish(loser)
+    await t.ahead.settled()
+    // The loser is merged while the winner still reads.
+    expect(t.merges).toEqual([['chain-1.jsonl', 'chain-2.jsonl']])
+    t.finish(winner)
     const taken = await t.ahead.take()
-    expect(taken?.chains).toEqual([newest])
-    // Incomplete: what was merged goes; the final pass rewrites and must not observe it twice.
+    expect(taken?.chains).toEqual([newest, loser, winner])
+    const written = await (taken?.writer as RecordWriter).close()
+    expect(idsIn(written.files[0].path)).toEqual(['a', 'b', 'c', 'd', 'e'])
+  })
+
+  it('keeps going when a newer chain that shares the start of an emptied loser hands off', async () => {
+    const t = setup()
+    const newest = t.chain(12, 24, ['a'])
+    // Made before the chain just above it; it lost a race having read nothing, so its
+    // range shrank to nothing at its own end, the start of the newer chain.
+    const emptied = t.chain(0, 6, [])
+    const middle = t.chain(6, 12, ['b'])
+    emptied.startMs = emptied.positionMs = 6 * HOUR
+    emptied.lost = true
+    t.finish(newest)
+    t.finish(emptied)
+    await t.ahead.settled()
+    // The middle chain hands off the older part of its range, then both finish.
+    middle.startMs = middle.positionMs = 9 * HOUR
+    const handedOff = t.chain(6, 9, ['c'])
+    t.finish(middle)
+    t.finish(handedOff)
+    const taken = await t.ahead.take()
+    expect(taken?.chains).toEqual([newest, middle, handedOff, emptied])
+    const written = await (taken?.writer as RecordWriter).close()
+    expect(idsIn(written.files[0].path)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('discards its writer for an incomplete log type, naming what it observed', async () => {
+    const t = setup()
+    const newest = t.chain(12, 24, ['a'])
+    const older = t.chain(6, 12, ['b'])
+    t.finish(newest)
+    await t.ahead.settled()
+    older.done = true
     expect(await t.ahead.discard()).toEqual([newest])
+    // Incomplete: what was merged goes; the final pass rewrites and must not observe it twice.
     expect(readdirSync(t.dir).filter(name => !name.startsWith('chain-'))).toEqual([])
   })
 

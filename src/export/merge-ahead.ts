@@ -32,9 +32,10 @@ export interface MergedAhead<W> {
  * output and the deduplication are the same as merging everything at the end:
  * a chain is merged only when every chain before it in that order is merged,
  * and it has read its range to the end. New chains only ever take part of a
- * running chain's range, so they sort after every merged chain. A chain that
- * lost a race to a hedge stops the merge-ahead (its range moved above records
- * it wrote); the rest is merged at the end, as before.
+ * running chain's range, so they sort after every merged chain; a race's
+ * loser moves its start up, but no higher than its own end, so it still sorts
+ * after them. Should the order change all the same, merge-ahead stops and the
+ * final pass merges everything, as before.
  *
  * Only a complete log type uses what is merged ahead (its files get their final
  * names); a failed or stopped one is merged again from the chain files with
@@ -100,7 +101,7 @@ export class MergeAhead<W extends AbortableWriter> {
    * files can be merged now, or undefined when the merged ones are no longer its prefix.
    */
   private ready(): Chain[] | undefined {
-    const ordered = [...this.chains()].sort((a, b) => b.startMs - a.startMs)
+    const ordered = [...this.chains()].sort(newestRangeFirst)
     for (let i = 0; i < this.merged.length; i++) {
       if (ordered[i] !== this.merged[i]) return undefined
     }
@@ -178,16 +179,30 @@ export class MergeAhead<W extends AbortableWriter> {
   }
 }
 
-/** A chain whose file is final and holds only records of its own range. */
+/**
+ * The order of merging, here and in the final pass (write-merged.ts): newest
+ * range first. A start shared by two chains is a race (the original, whose end
+ * is the higher, goes first) or a race's loser that read nothing, left empty at
+ * its own end, which is the next newer chain's start: that chain goes first, so
+ * the order does not change when it later hands off the older part of its range.
+ */
+export function newestRangeFirst(a: Chain, b: Chain): number {
+  return b.startMs - a.startMs || b.endMs - a.endMs
+}
+
+/**
+ * A chain whose file is final: read to its end, or stopped by losing a race.
+ * A loser's file is final too, and merging it now is what the final pass does:
+ * a losing hedge wrote nothing, and a losing original wrote records down to
+ * its oldest second, which the winner skips by id (Chain.hedgeRange), so the
+ * loser merges before the winner in both passes. Its range moved above those
+ * records, but it stays above the winner's, so the order holds.
+ */
 function mergeable(chain: Chain): boolean {
-  return (
-    chain.done &&
-    chain.finished &&
-    !chain.lost &&
-    chain.discardedRequests === 0 &&
-    // Nothing written below its start (a retention edge that moved past what it had read).
-    chain.positionMs >= chain.startMs
-  )
+  if (!chain.done || !chain.finished) return false
+  if (chain.lost) return true
+  // Nothing written below its start (a retention edge that moved past what it had read).
+  return chain.positionMs >= chain.startMs
 }
 
 function addCounts(into: MergeCounts, add: MergeCounts): void {

@@ -6,7 +6,7 @@ import type { ExportJob } from './create-job.js'
 import type { Chain } from './chain.js'
 import { mergeChainFiles, type ChainFile, type MergeOptions, type MergeResult } from './merge.js'
 import { RenderAhead } from './render-ahead.js'
-import { MergeAhead, sumCounts } from './merge-ahead.js'
+import { MergeAhead, newestRangeFirst, sumCounts } from './merge-ahead.js'
 import type { RecordSink } from './record-sink.js'
 import type { ExportBoundary } from './types.js'
 
@@ -103,7 +103,7 @@ export async function writeMerged(
 }> {
   const { spec } = job
   // Newest range first: the files read newest to oldest, like Graph itself.
-  const ordered = [...job.chains].sort((a, b) => b.startMs - a.startMs)
+  const ordered = [...job.chains].sort(newestRangeFirst)
   const ahead = complete ? await job.ahead?.take() : undefined
   const observed = ahead ? [] : ((await job.ahead?.discard()) ?? [])
   // A partial export must never pass for a complete one.
