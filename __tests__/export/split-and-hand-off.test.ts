@@ -101,10 +101,14 @@ describe('split policy', () => {
     expect(splitShare([500], FULL_PAGE)).toBe(1000)
   })
 
-  it('calls a page overdue at two medians once eight requests have finished', () => {
+  it('calls a page overdue at four medians of three answers, and at two once eight have come', () => {
     const stats = new LatencyStats()
-    for (let i = 0; i < 7; i++) stats.add(600)
+    for (let i = 0; i < 2; i++) stats.add(600)
     expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(Infinity)
+    for (let i = 2; i < 7; i++) {
+      stats.add(600)
+      expect(overdueAfterMs(stats.count, stats.quantile(0.5))).toBe(2400)
+    }
     stats.add(4800) // a slow page moves the mean a lot and the median not at all
     expect(stats.quantile(0.5)).toBe(600)
     expect(stats.mean()).toBe(1125)
@@ -260,6 +264,31 @@ describe('on a virtual clock', () => {
     expect(run.graph.aborted).toBeGreaterThanOrEqual(1)
     // The export does not wait a minute for the slow page.
     expect(run.durationMs).toBeLessThan(15_000)
+    expect(maxStartsInWindow(run.graph.starts, 10_250)).toBeLessThanOrEqual(50)
+  }, 60_000)
+
+  it('hands off slow pages before eight answers are in, when the first requests are the slow ones', async () => {
+    // The short skewed week with requests 3 to 7 at 8× (4.8 s): they hold five of the
+    // eight slots, and only two chains answer. Waiting for eight answers before calling
+    // anything overdue left their ranges untouched for seconds; four medians of three
+    // answers hands them off at 2.4 s.
+    const logTypes = Object.keys(THREE) as LogTypeName[]
+    const run = await virtualExport(
+      { ...RUN, logTypes },
+      {
+        records: records(THREE),
+        latencyMs: page => 500 + 0.1 * page.records,
+        latencyOf: request => (request >= 3 && request <= 7 ? 4_800 : undefined)
+      }
+    )
+    expectExact(run, logTypes)
+    // The first slow page is the third request, sent at once: until it returns, the other
+    // chains and the ranges handed off to new ones kept the budget busy (waiting for eight
+    // answers: 16 starts by then, and 17.1 s in all).
+    const slowEnd = run.graph.timeline[2].at + 4_800
+    expect(run.graph.starts.filter(at => at < slowEnd).length).toBeGreaterThanOrEqual(30)
+    expect(total(run, t => t.handOffs)).toBeGreaterThanOrEqual(1)
+    expect(run.durationMs).toBeLessThan(16_500)
     expect(maxStartsInWindow(run.graph.starts, 10_250)).toBeLessThanOrEqual(50)
   }, 60_000)
 
