@@ -149,6 +149,16 @@ export class Chain {
     this.positionMs = endMs
   }
 
+  /**
+   * Takes on the run of density the chain this one continues was in (a hand-off or a
+   * hedge). A fresh run would trust a burst for one and a half pages' span below the
+   * first page: a burst found late was then handed on a page or two at a time, each
+   * new chain expecting it to end (see DensityRegime).
+   */
+  continueRegime(from: Chain): void {
+    this.regime.continueFrom(from.regime)
+  }
+
   /** Expected records still to read, for choosing which chain to split. */
   remainingEstimate(): number {
     if (this.done || !this.settings.spec.timeField) return 0

@@ -30,6 +30,12 @@ export class DensityRegime {
     }
   }
 
+  /** Goes on from another chain's run (the chain whose range this chain's was cut from). */
+  continueFrom(other: DensityRegime): void {
+    this.fromMs = other.fromMs
+    this.density = other.density
+  }
+
   /** The span the last page's density is trusted for below `positionMs`, at least `minMs`. */
   horizonMs(positionMs: number, minMs: number): number {
     return this.fromMs === undefined ? minMs : Math.max(minMs, this.fromMs - positionMs)

@@ -154,7 +154,14 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     const older = chain.handOff(options.minSplitMs, HAND_OFF_KEEP * pageSize)
     if (!older) return
     job.handOffs = (job.handOffs ?? 0) + 1
-    start(job, older, false).expectedRecords = older.expectedRecords
+    const next = start(job, older, false)
+    next.expectedRecords = older.expectedRecords
+    // The new range starts just below the page in flight: the run of density the
+    // chain is in most likely goes on there (Chain.continueRegime). Heavy tail, 96
+    // latency seeds, virtual clock: last answer 14.35 s at the median against 14.42,
+    // 14.56 on average against 14.71. A split's range lies further off: carried
+    // into splits too, 14.52, and full pages 12.64 against 12.50.
+    next.continueRegime(chain)
   }
 
   const hedge = (chain: Chain, job: Job): void => {
@@ -164,6 +171,8 @@ export async function runScheduler(jobs: Job[], options: SchedulerOptions): Prom
     const copy = start(job, range, false, true)
     copy.skipIds(range.skip)
     copy.expectedRecords = pageSize
+    // A hedge that wins reads on where the original was: it goes on with its run of density.
+    copy.continueRegime(race.original)
     race.hedges.push(copy)
     race.original.race = race
     copy.race = race
