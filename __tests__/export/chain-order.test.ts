@@ -4,33 +4,17 @@
  * a record the broken order had not yet served is not lost. Scripted Graph
  * answers, so the exact sequence is fixed.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { Chain } from '../../src/export/chain.js'
-import { systemClock } from '../../src/graph/clock.js'
-import type { GraphTransport, PageResponse } from '../../src/graph/graph-transport.js'
-import { Pacer } from '../../src/graph/pacer.js'
-import { newCounters } from '../../src/graph/fetch-context.js'
-import { DEFAULT_RETRY_POLICY } from '../../src/graph/retry-policy.js'
-import { LOG_TYPE_SPECS } from '../../src/log-types.js'
+import type { GraphTransport } from '../../src/graph/graph-transport.js'
 import { recordingLogger } from '../support/recording-logger.js'
+import { scriptedAuditChain, scriptedResponse } from '../support/scripted-chain.js'
 
 const BASE = Date.parse('2026-10-05T10:00:00Z')
 const at = (s: number): string => new Date(BASE + s * 1000).toISOString()
 const rec = (id: string, s: number) => ({ id, activityDateTime: at(s) })
 
-function response(status: number, body: unknown): PageResponse {
-  const bytes = Buffer.from(JSON.stringify(body))
-  return {
-    status,
-    headers: new Headers({ 'content-type': 'application/json' }),
-    body: (async function* () {
-      yield new Uint8Array(bytes)
-    })(),
-    text: async () => bytes.toString('utf8')
-  }
-}
+const response = scriptedResponse
 
 /** A chain over the audit log's [BASE, BASE + 100 s), reading from `transport`. */
 function auditChain(
@@ -38,33 +22,8 @@ function auditChain(
   logger: ReturnType<typeof recordingLogger>,
   averageDensity: () => number
 ): Chain {
-  const spec = LOG_TYPE_SPECS['audit-logs']
   const window = { start: new Date(BASE), end: new Date(BASE + 100_000) }
-  return new Chain(
-    {
-      spec,
-      graphEndpoint: 'https://graph.test',
-      extraFilter: '',
-      pageSize: 3,
-      window,
-      logger,
-      onProgress: () => {},
-      averageDensity,
-      fetch: {
-        transport,
-        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
-        clock: systemClock,
-        policy: DEFAULT_RETRY_POLICY,
-        logger,
-        spec,
-        cloud: 'public',
-        counters: newCounters()
-      }
-    },
-    window.start.getTime(),
-    window.end.getTime(),
-    join(mkdtempSync(join(tmpdir(), 'chain-order-')), 'chain.jsonl')
-  )
+  return scriptedAuditChain({ transport, window, pageSize: 3, logger, averageDensity })
 }
 
 /**

@@ -6,17 +6,9 @@
  * rest of its range at the log type's (much lower) average. Scripted Graph
  * answers, so the estimates are exact.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Chain } from '../../src/export/chain.js'
-import { systemClock } from '../../src/graph/clock.js'
 import type { GraphTransport, PageResponse } from '../../src/graph/graph-transport.js'
-import { Pacer } from '../../src/graph/pacer.js'
-import { newCounters } from '../../src/graph/fetch-context.js'
-import { DEFAULT_RETRY_POLICY } from '../../src/graph/retry-policy.js'
-import { LOG_TYPE_SPECS } from '../../src/log-types.js'
-import { recordingLogger } from '../support/recording-logger.js'
+import { scriptedAuditChain, scriptedResponse } from '../support/scripted-chain.js'
 
 const S = 1000
 const BASE = Date.parse('2026-10-05T00:00:00Z')
@@ -24,17 +16,7 @@ const END = BASE + 36_000 * S
 const PAGE = 1000
 const NEXT = 'https://graph.test/v1.0/auditLogs/directoryAudits?$skiptoken='
 
-function response(body: unknown): PageResponse {
-  const bytes = Buffer.from(JSON.stringify(body))
-  return {
-    status: 200,
-    headers: new Headers({ 'content-type': 'application/json' }),
-    body: (async function* () {
-      yield new Uint8Array(bytes)
-    })(),
-    text: async () => bytes.toString('utf8')
-  }
-}
+const response = (body: unknown): PageResponse => scriptedResponse(200, body)
 
 /** Pages of one record a second, newest first, from `topS` (seconds after BASE) down; then an empty page. */
 function burstGraph(topS: number, pages: number): GraphTransport {
@@ -53,34 +35,16 @@ function burstGraph(topS: number, pages: number): GraphTransport {
 
 /** An audit-log chain over [BASE, endMs) reading from `transport`, with a quiet average of 1 record per 100 s. */
 function chainOver(endMs: number, transport: GraphTransport, onProgress = (): void => {}): Chain {
-  const spec = LOG_TYPE_SPECS['audit-logs']
-  const logger = recordingLogger()
   const window = { start: new Date(BASE), end: new Date(END) }
-  return new Chain(
-    {
-      spec,
-      graphEndpoint: 'https://graph.test',
-      extraFilter: '',
-      pageSize: PAGE,
-      window,
-      logger,
-      onProgress,
-      averageDensity: () => 1 / (100 * S),
-      fetch: {
-        transport,
-        pacer: new Pacer({ rate: 1000, windowMs: 1000, maxConcurrency: 1 }),
-        clock: systemClock,
-        policy: DEFAULT_RETRY_POLICY,
-        logger,
-        spec,
-        cloud: 'public',
-        counters: newCounters()
-      }
-    },
-    BASE,
+  const averageDensity = (): number => 1 / (100 * S)
+  return scriptedAuditChain({
+    transport,
+    window,
     endMs,
-    join(mkdtempSync(join(tmpdir(), 'density-carry-over-')), 'chain.jsonl')
-  )
+    pageSize: PAGE,
+    averageDensity,
+    onProgress
+  })
 }
 
 /** What the chain expects below its position once it has read its first page (it stops there). */
