@@ -22,7 +22,6 @@ interface FakeChain {
   done: boolean
   finished: boolean
   lost: boolean
-  discardedRequests: number
   tmpPath: string
 }
 
@@ -92,7 +91,6 @@ function setup(hasRoom: () => boolean = () => true): {
         done: false,
         finished: false,
         lost: false,
-        discardedRequests: 0,
         tmpPath
       }
       chains.push(chain)
@@ -154,7 +152,6 @@ describe('merge-ahead', () => {
     loser.positionMs = 7.5 * HOUR
     loser.startMs = 8 * HOUR
     loser.lost = true
-    loser.discardedRequests = 1
     t.finish(newest)
     t.finish(loser)
     await t.ahead.settled()

@@ -30,7 +30,7 @@ export class DensityRegime {
     }
   }
 
-  /** Goes on from another chain's run (the chain whose range this chain's was cut from). */
+  /** Goes on from the run of the chain this one takes over from (a hand-off or a hedge). */
   continueFrom(other: DensityRegime): void {
     this.fromMs = other.fromMs
     this.density = other.density

@@ -166,6 +166,7 @@ export const MIN_LATENCY_SAMPLES = 8
  */
 export const FEW_LATENCY_SAMPLES = 3
 export const FEW_SAMPLES_OVERDUE_MEDIANS = 4
+
 /**
  * A page is overdue once it has taken this many times the median. Two, not
  * three: on the heavy-tailed short export (10% of pages 8× slower, 2% 30×) a
