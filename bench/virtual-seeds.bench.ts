@@ -1,11 +1,15 @@
 /**
- * `npm run bench:virtual` (VIRTUAL_MODE=full|tail, VIRTUAL_SEEDS=1,2,..., VIRTUAL_RATE=starts
- * per 10 s, default 50, VIRTUAL_LATENCY=base ms, default 570): issue 18's short export
+ * `npm run bench:virtual` (VIRTUAL_MODE=full|tail|mix, VIRTUAL_SEEDS=1,2,..., VIRTUAL_RATE=starts
+ * per 10 s, default 50, VIRTUAL_LATENCY=base ms, default 570, VIRTUAL_TAIL=0 for mix without
+ * the tail): issue 18's short export
  * (26,000 + 19,000 + 13,500 records over a week, half of each in one hour, pages of
  * 1000) on the virtual clock of __tests__/support/virtual-export.ts, once per seed.
  * The real bench runs one seeded tail; its figure moves with that seed's luck, so
  * scheduler changes are compared here, over many seeds, in seconds of real time.
- *   full: dataset seeds vary, no tail;  tail: latency seeds vary (10% of pages 8×, 2% 30×).
+ *   full: dataset seeds vary, no tail;  tail: latency seeds vary (10% of pages 8×, 2% 30×);
+ *   mix: each seed also draws every log type's burst (30-70% of its records, in any hour of
+ *   the week), with the tail unless VIRTUAL_TAIL=0: the shapes the bench's one dataset
+ *   does not show (its bursts share one hour mid-week).
  * Pages take 570 ms + 0.1 ms per record (670 ms a full page: the real bench's 620 ms
  * answer plus the time to receive and parse it, which the virtual clock does not see).
  * VIRTUAL_RATE=5 VIRTUAL_LATENCY=2900 runs it at Graph's own rate with pages of about 3 s,
@@ -24,6 +28,7 @@ import {
   MIN_PAGES,
   THREE,
   WEEK,
+  mixedRecords,
   records
 } from '../__tests__/support/short-skewed-week.js'
 
@@ -31,7 +36,8 @@ const RATE = Number(process.env.VIRTUAL_RATE ?? 50)
 const LATENCY = Number(process.env.VIRTUAL_LATENCY ?? 570)
 
 test('issue 18 short export on the virtual clock, seed by seed', async () => {
-  const mode = process.env.VIRTUAL_MODE === 'full' ? 'full' : 'tail'
+  const mode = (['full', 'mix'] as const).find(m => m === process.env.VIRTUAL_MODE) ?? 'tail'
+  const tail = mode === 'mix' && process.env.VIRTUAL_TAIL === '0' ? [] : HEAVY_TAIL
   const seeds = (process.env.VIRTUAL_SEEDS ?? '1,2,3,4,5,6,7,8').split(',').map(Number)
   const logTypes = Object.keys(THREE) as LogTypeName[]
   const lines: string[] = []
@@ -40,14 +46,14 @@ test('issue 18 short export on the virtual clock, seed by seed', async () => {
   for (const seed of seeds) {
     const run = await virtualExport(
       { window: WEEK, pageSize: 1000, rateLimit: RATE, maxConcurrency: 8, logTypes },
-      mode === 'tail'
-        ? {
-            records: records(THREE),
+      mode === 'full'
+        ? { records: records(THREE, seed), latencyMs: page => LATENCY + 0.1 * page.records }
+        : {
+            records: mode === 'mix' ? mixedRecords(THREE, seed) : records(THREE),
             latencyMs: page => LATENCY + 0.1 * page.records,
-            tail: HEAVY_TAIL,
+            tail,
             seed
           }
-        : { records: records(THREE, seed), latencyMs: page => LATENCY + 0.1 * page.records }
     )
     for (const logType of logTypes) {
       const ids = run.ids(logType)
@@ -65,7 +71,7 @@ test('issue 18 short export on the virtual clock, seed by seed', async () => {
     lines.push(
       `${mode} seed ${seed}: ${(run.durationMs / 1000).toFixed(2)} s, ` +
         `last answer ${(lastAnswer / 1000).toFixed(2)} s, ` +
-        `${run.graph.starts.length} requests, chains ${chains}`
+        `${run.graph.starts.length} requests (${run.graph.aborted} cancelled), chains ${chains}`
     )
   }
   // The median too: a run the machine stalled (a garbage collection while a write is

@@ -6,6 +6,7 @@
  */
 import type { LogTypeName } from '../../src/settings.js'
 import { burstyTimes } from './virtual-graph.js'
+import { mulberry32 } from '../fake-tenant/random.js'
 
 export const END = Date.parse('2026-10-06T00:00:00Z')
 export const WEEK = { start: new Date(END - 7 * 86_400_000), end: new Date(END) }
@@ -32,5 +33,28 @@ export function records(
       name,
       burstyTimes(n, WEEK.start.getTime(), END, BURST, 10 + i + salt)
     ])
+  )
+}
+
+/**
+ * The same counts with each log type's burst drawn by `seed`: 30-70% of its records
+ * in one hour anywhere in the week. The fixed burst above puts every log type's burst
+ * in the same hour mid-week; a scheduler tuned on it alone can be tuned to where that
+ * hour falls (`VIRTUAL_MODE=mix` in bench/virtual-seeds.bench.ts).
+ */
+export function mixedRecords(
+  counts: Partial<Record<LogTypeName, number>>,
+  seed: number
+): Record<string, number[]> {
+  const rng = mulberry32(1_000 + seed)
+  const hours = (END - WEEK.start.getTime()) / 3_600_000
+  return Object.fromEntries(
+    Object.entries(counts).map(([name, n], i) => {
+      const burst = {
+        share: 0.3 + 0.4 * rng(),
+        atMs: WEEK.start.getTime() + Math.floor(rng() * hours) * 3_600_000
+      }
+      return [name, burstyTimes(n, WEEK.start.getTime(), END, burst, 10 + i + seed)]
+    })
   )
 }
