@@ -1,6 +1,7 @@
 /**
  * Issue 18: a chain that takes over from another (a hand-off's older range, or a
- * hedge's re-read) goes on with the run of density the other was in. A burst
+ * hedge's re-read) or is split from it goes on with the run of density the other
+ * was in. A burst
  * found late was otherwise handed on a page or two at a time: every new chain
  * trusted its first page's density for a page and a half only, and expected the
  * rest of its range at the log type's (much lower) average. Scripted Graph
@@ -79,6 +80,28 @@ it('goes on with the run of density of the chain it takes over from', async () =
   // expected to last 4,000 s more: 4,000 records, then 280 at the quiet average.
   expect(await estimateAfterFirstPage(older, chain => chain.continueRegime(parent))).toBeCloseTo(
     4_000 + 280,
+    -1
+  )
+})
+
+it("counts the run from a split's own top, not across the gap above it", async () => {
+  // The parent has read three pages of a burst from the top of its range (a run of 3,000 s).
+  const parent = chainOver(END, burstGraph(36_000, 3))
+  await parent.run(new AbortController().signal)
+  // A split's range starts 2,000 s below the parent's position, and the burst goes on there.
+  const gapMs = 2_000 * S
+  const splitEnd = parent.positionMs - gapMs
+  const split = (onProgress: () => void): Chain =>
+    chainOver(splitEnd, burstGraph(31_000, 2), onProgress)
+  // The run seen for 3,000 s, counted from the split's top, has lasted 4,000 s once its
+  // first page is in: 4,000 records, then 260 at the quiet average over the 26,000 s left.
+  expect(
+    await estimateAfterFirstPage(split, chain => chain.continueRegime(parent, gapMs))
+  ).toBeCloseTo(4_000 + 260, -1)
+  // Counted across the unread gap, the run would have lasted 6,000 s: 6,000 records then 240,
+  // though nothing below the parent's position has been seen to be part of it.
+  expect(await estimateAfterFirstPage(split, chain => chain.continueRegime(parent))).toBeCloseTo(
+    6_000 + 240,
     -1
   )
 })

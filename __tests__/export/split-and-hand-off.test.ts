@@ -210,17 +210,18 @@ describe('on a virtual clock', () => {
   it('splits a burst early, in big parts, when pages take 700 ms (parse time included)', async () => {
     // A chain inside a burst trusts its density for as long as the burst has lasted so
     // far: before, it saw under two pages ahead and the burst was split a page at a time,
-    // late (14.1 s with evenly spaced starts); now 13.1 s with the window's burst.
+    // late (14.1 s with evenly spaced starts; 13.1 s with the window's burst). A split of
+    // it goes on with that run, counted from its own top: 12.7 s (13.1 s with a fresh run).
     const logTypes = Object.keys(THREE) as LogTypeName[]
     const run = await virtualExport(
       { ...RUN, logTypes },
       { records: records(THREE), latencyMs: page => 600 + 0.1 * page.records }
     )
     expectExact(run, logTypes)
-    // 7 chains for the biggest log type, 65 requests, 13.1 s.
-    expect(run.result.logTypes[0].chains).toBeLessThanOrEqual(8)
+    // 9 chains for the biggest log type, 66 requests, 12.7 s (7, 65 and 13.1 s fresh).
+    expect(run.result.logTypes[0].chains).toBeLessThanOrEqual(9)
     expect(run.graph.starts.length).toBeLessThanOrEqual(MIN_PAGES + 7)
-    expect(run.durationMs).toBeLessThan(13_600)
+    expect(run.durationMs).toBeLessThan(12_950)
     expect(maxStartsInWindow(run.graph.starts, 10_250)).toBeLessThanOrEqual(50)
   }, 60_000)
 

@@ -151,12 +151,13 @@ export class Chain {
 
   /**
    * Takes on the run of density the chain this one continues was in (a hand-off or a
-   * hedge). A fresh run would trust a burst for one and a half pages' span below the
-   * first page: a burst found late was then handed on a page or two at a time, each
-   * new chain expecting it to end (see DensityRegime).
+   * hedge), or was split from (its range begins `gapMs` below that chain's position).
+   * A fresh run would trust a burst for one and a half pages' span below the first
+   * page: a burst found late was then handed on a page or two at a time, each new
+   * chain expecting it to end (see DensityRegime).
    */
-  continueRegime(from: Chain): void {
-    this.regime.continueFrom(from.regime)
+  continueRegime(from: Chain, gapMs = 0): void {
+    this.regime.continueFrom(from.regime, gapMs)
   }
 
   /** Expected records still to read, for choosing which chain to split. */

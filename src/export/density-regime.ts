@@ -30,9 +30,15 @@ export class DensityRegime {
     }
   }
 
-  /** Goes on from the run of the chain this one takes over from (a hand-off or a hedge). */
-  continueFrom(other: DensityRegime): void {
-    this.fromMs = other.fromMs
+  /**
+   * Goes on from the run of the chain this one takes over from (a hand-off or a hedge),
+   * or was split from: a split's range begins `gapMs` below the other's position, and the
+   * run is counted from there as long as the other saw it. Counted across the unread gap
+   * as well, a run was trusted far past where its burst ended and splits carved
+   * near-empty ranges (scheduler.ts has the figures).
+   */
+  continueFrom(other: DensityRegime, gapMs = 0): void {
+    this.fromMs = other.fromMs === undefined ? undefined : other.fromMs - gapMs
     this.density = other.density
   }
 
