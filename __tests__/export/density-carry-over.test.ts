@@ -1,11 +1,10 @@
 /**
  * Issue 18: a chain that takes over from another (a hand-off's older range, or a
- * hedge's re-read) or is split from it goes on with the run of density the other
- * was in. A burst
- * found late was otherwise handed on a page or two at a time: every new chain
- * trusted its first page's density for a page and a half only, and expected the
- * rest of its range at the log type's (much lower) average. Scripted Graph
- * answers, so the estimates are exact.
+ * hedge's re-read), or is split from it, goes on with the run of density the other
+ * was in. A burst found late was otherwise handed on a page or two at a time:
+ * every new chain trusted its first page's density for a page and a half only, and
+ * expected the rest of its range at the log type's (much lower) average. Scripted
+ * Graph answers, so the estimates are exact.
  */
 import { Chain } from '../../src/export/chain.js'
 import type { GraphTransport, PageResponse } from '../../src/graph/graph-transport.js'
